@@ -1,0 +1,237 @@
+//! Command-line interface: argument parsing, exit codes, and dispatch to the library.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+use crate::load::{read_file, LoadOptions, DEFAULT_MAX_BYTES};
+use crate::report::human::HumanOptions;
+use crate::report::{compare, human, json, Report, UpdateLevel};
+use crate::roa::RoaChange;
+
+/// Exit status: nothing the policy fails on.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: the `--fail-on` policy tripped.
+pub const EXIT_POLICY: i32 = 1;
+/// Exit status: bad arguments, or input that could not be read.
+pub const EXIT_ERROR: i32 = 2;
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  nothing the --fail-on policy fails on
+  1  the policy tripped (by default: a major update, or Runs on Atlassian lost)
+  2  error: bad arguments, a missing or unreadable file, invalid YAML or a wrong type at a known key
+
+Examples:
+  roa-diff v1/manifest.yml v2/manifest.yml
+  roa-diff old.yml new.yml --format json --fail-on any
+  roa-diff explain egress-added";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "roa-diff",
+    version,
+    about = "Tells, before `forge deploy`, whether a Forge manifest change is a major update and whether it keeps Runs on Atlassian",
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub diff: DiffArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List every rule and Runs on Atlassian reason code.
+    Rules {
+        /// Print docs/rules.md instead of the table.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Explain one rule id or reason code in full, with its source.
+    Explain {
+        /// A rule id (e.g. egress-added) or a reason code (e.g. HAS_REMOTES).
+        id: String,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What makes the run exit 1.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// The update is major.
+    Major,
+    /// Runs on Atlassian eligibility is lost.
+    RoaLost,
+    /// Any semantic change at all.
+    Any,
+    /// Never fail (report only).
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old manifest (the released version).
+    #[arg(value_name = "OLD")]
+    pub old: Option<PathBuf>,
+    /// The new manifest (the version about to be deployed).
+    #[arg(value_name = "NEW")]
+    pub new: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour in human output (NO_COLOR is respected with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// When to exit 1, as a comma list.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "major,roa-lost"
+    )]
+    pub fail_on: Vec<FailOn>,
+    /// Show N lines of the textual diff around each change.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// Value for a `${NAME}` declared under environment.variables (before the process environment).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Refuse manifests larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
+    let valid = name
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
+    if name.is_empty() || !valid {
+        return Err(format!(
+            "`{name}` is not a variable name ([A-Za-z_][A-Za-z0-9_]*)"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+/// Whether the policy trips on this report.
+pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
+    fail_on.iter().any(|f| match f {
+        FailOn::Major => report.update == UpdateLevel::Major,
+        FailOn::RoaLost => report.roa == RoaChange::Lost,
+        FailOn::Any => report.update != UpdateLevel::None,
+        FailOn::Never => false,
+    })
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
+    let (Some(old), Some(new)) = (&args.old, &args.new) else {
+        return Err(Error::new(
+            "roa-diff",
+            "expected two manifests: roa-diff OLD NEW (see --help)",
+        ));
+    };
+    let mut options = LoadOptions::with_process_env();
+    options.vars = args.vars.iter().cloned().collect::<BTreeMap<_, _>>();
+    options.max_bytes = args.max_bytes;
+    let old = read_file(old, options.max_bytes)?;
+    let new = read_file(new, options.max_bytes)?;
+    let report = compare(Some(&old), &new, &options)?;
+    let text = match args.format {
+        Format::Json => json::render(&report),
+        Format::Human => human::render(
+            &report,
+            &HumanOptions {
+                color: use_color(args.color),
+                context: args.context,
+            },
+        ),
+    };
+    write_stdout(&text);
+    Ok(if policy_trips(&report, &args.fail_on) {
+        EXIT_POLICY
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Writes to stdout; a closed pipe (`roa-diff ... | head`) is not an error worth a panic.
+fn write_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        }
+    };
+    let result = match &cli.command {
+        Some(Command::Rules { markdown }) => {
+            write_stdout(&if *markdown {
+                crate::explain::rules_markdown()
+            } else {
+                crate::explain::rules_table()
+            });
+            Ok(EXIT_OK)
+        }
+        Some(Command::Explain { id }) => match crate::explain::explain(id) {
+            Some(text) => {
+                write_stdout(&text);
+                Ok(EXIT_OK)
+            }
+            None => Err(Error::new(
+                "roa-diff explain",
+                format!(
+                    "unknown rule or reason `{id}`; known: {}",
+                    crate::explain::known_ids().join(", ")
+                ),
+            )),
+        },
+        None => run_diff(&cli.diff),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("roa-diff: error: {e}");
+            EXIT_ERROR
+        }
+    }
+}

@@ -1,0 +1,866 @@
+//! The semantic diff: which parts of the model appeared, disappeared or changed between two
+//! manifests, each change tagged with the rule that classifies it (SPEC §3, §5).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{json, Value as Json};
+
+use crate::model::REMOTE_OPERATIONS;
+use crate::model::{Egress, EgressTarget, Located, Manifest, Module, Provider, Remote, WebTrigger};
+use crate::rules::{Level, RuleId};
+
+/// Which file a change's line is in: removals point into the old file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Old,
+    New,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub rule: RuleId,
+    pub level: Level,
+    pub path: String,
+    pub line: Option<usize>,
+    pub side: Side,
+    pub message: String,
+    pub before: Json,
+    pub after: Json,
+}
+
+/// The two manifests being compared, with the names warnings use.
+pub struct Sides<'a> {
+    pub old: &'a Manifest,
+    pub old_name: &'a str,
+    pub new: &'a Manifest,
+    pub new_name: &'a str,
+}
+
+#[derive(Debug, Default)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+    pub warnings: Vec<String>,
+}
+
+impl Diff {
+    fn push(
+        &mut self,
+        rule: RuleId,
+        path: String,
+        (line, side): (Option<usize>, Side),
+        message: String,
+        before: Json,
+        after: Json,
+    ) {
+        self.changes.push(Change {
+            rule,
+            level: rule.level(),
+            path,
+            line,
+            side,
+            message,
+            before,
+            after,
+        });
+    }
+
+    /// The worst level among the changes, `None` when nothing changed.
+    pub fn level(&self) -> Option<Level> {
+        self.changes.iter().map(|c| c.level).max()
+    }
+}
+
+fn at_new(line: Option<usize>) -> (Option<usize>, Side) {
+    (line, Side::New)
+}
+
+fn at_old(line: Option<usize>) -> (Option<usize>, Side) {
+    (line, Side::Old)
+}
+
+/// A part of the model that is matched across versions by an identity.
+trait Part {
+    type Key: Ord;
+    fn identity(&self) -> Self::Key;
+    fn describe(&self) -> String;
+    fn line(&self) -> Option<usize>;
+    /// Whether a repeat of the same identity is worth a warning.
+    fn conflicts(&self, _first: &Self) -> bool {
+        true
+    }
+}
+
+/// Indexes entries by identity, keeping the first of each and warning about conflicting
+/// repeats.
+fn index<'a, T: Part>(
+    items: &'a [T],
+    file: &str,
+    warnings: &mut Vec<String>,
+) -> BTreeMap<T::Key, &'a T> {
+    let mut map: BTreeMap<T::Key, &'a T> = BTreeMap::new();
+    for item in items {
+        match map.get(&item.identity()) {
+            None => {
+                map.insert(item.identity(), item);
+            }
+            Some(first) if item.conflicts(first) => warnings.push(format!(
+                "{file}{}: {} is declared again (first at line {}); only the first is compared",
+                item.line().map(|l| format!(":{l}")).unwrap_or_default(),
+                item.describe(),
+                first.line().map_or("?".to_string(), |l| l.to_string()),
+            )),
+            Some(_) => {}
+        }
+    }
+    map
+}
+
+/// One side's entries of a part, by identity.
+type Index<'a, T> = BTreeMap<<T as Part>::Key, &'a T>;
+
+/// Both sides' indexes of one part.
+fn index_both<'a, T: Part>(
+    s: &Sides<'a>,
+    items: impl Fn(&'a Manifest) -> &'a [T],
+    warnings: &mut Vec<String>,
+) -> (Index<'a, T>, Index<'a, T>) {
+    (
+        index(items(s.old), s.old_name, warnings),
+        index(items(s.new), s.new_name, warnings),
+    )
+}
+
+impl Part for Located<String> {
+    type Key = String;
+    fn identity(&self) -> String {
+        self.value.clone()
+    }
+    fn describe(&self) -> String {
+        format!("scope `{}`", self.value)
+    }
+    fn line(&self) -> Option<usize> {
+        self.line
+    }
+    fn conflicts(&self, _first: &Self) -> bool {
+        false
+    }
+}
+
+impl Part for Egress {
+    type Key = (&'static str, EgressTarget);
+    fn identity(&self) -> Self::Key {
+        (self.kind, self.target.clone())
+    }
+    fn describe(&self) -> String {
+        format!("egress {}", describe_target(self.kind, &self.target))
+    }
+    fn line(&self) -> Option<usize> {
+        self.line
+    }
+    fn conflicts(&self, first: &Self) -> bool {
+        category_key(self) != category_key(first)
+            || self.in_scope_eud.value != first.in_scope_eud.value
+    }
+}
+
+impl Part for Remote {
+    type Key = String;
+    fn identity(&self) -> String {
+        self.key.clone()
+    }
+    fn describe(&self) -> String {
+        format!("remote `{}`", self.key)
+    }
+    fn line(&self) -> Option<usize> {
+        self.line
+    }
+}
+
+impl Part for Provider {
+    type Key = String;
+    fn identity(&self) -> String {
+        self.key.clone()
+    }
+    fn describe(&self) -> String {
+        format!("auth provider `{}`", self.key)
+    }
+    fn line(&self) -> Option<usize> {
+        self.line
+    }
+}
+
+impl Part for WebTrigger {
+    type Key = String;
+    fn identity(&self) -> String {
+        self.key.clone()
+    }
+    fn describe(&self) -> String {
+        format!("web trigger `{}`", self.key)
+    }
+    fn line(&self) -> Option<usize> {
+        self.line
+    }
+}
+
+impl Part for Module {
+    type Key = (&'static str, String, String);
+    fn identity(&self) -> Self::Key {
+        (self.section, self.kind.clone(), self.key.clone())
+    }
+    fn describe(&self) -> String {
+        format!("module {}.{} `{}`", self.section, self.kind, self.key)
+    }
+    fn line(&self) -> Option<usize> {
+        self.line
+    }
+}
+
+/// Computes every change from `old` to `new`, ordered by part (scopes, content, egress,
+/// remotes, providers, web triggers, app, modules) and within a part by identity.
+pub fn diff(sides: &Sides) -> Diff {
+    let mut d = Diff::default();
+    diff_scopes(sides, &mut d);
+    diff_content(sides, &mut d);
+    diff_egress(sides, &mut d);
+    diff_remotes_and_providers(sides, &mut d);
+    diff_webtriggers(sides, &mut d);
+    diff_app(sides, &mut d);
+    diff_modules(sides, &mut d);
+    d
+}
+
+fn diff_scopes(s: &Sides, d: &mut Diff) {
+    let (old, new) = index_both(s, |m| &m.scopes, &mut d.warnings);
+    let old: BTreeMap<_, _> = old.into_iter().map(|(k, v)| (k, v.line)).collect();
+    let new: BTreeMap<_, _> = new.into_iter().map(|(k, v)| (k, v.line)).collect();
+    for (name, line) in &new {
+        if !old.contains_key(name) {
+            d.push(
+                RuleId::ScopeAdded,
+                format!("permissions.scopes[{name}]"),
+                at_new(*line),
+                format!("scope `{name}` added"),
+                Json::Null,
+                json!(name),
+            );
+        }
+    }
+    for (name, line) in &old {
+        if !new.contains_key(name) {
+            d.push(
+                RuleId::ScopeRemoved,
+                format!("permissions.scopes[{name}]"),
+                at_old(*line),
+                format!("scope `{name}` removed"),
+                json!(name),
+                Json::Null,
+            );
+        }
+    }
+}
+
+fn diff_content(s: &Sides, d: &mut Diff) {
+    let index = |m: &Manifest| {
+        let mut map = BTreeMap::new();
+        for (kind, value) in &m.content {
+            map.entry((*kind, value.value.clone()))
+                .or_insert(value.line);
+        }
+        map
+    };
+    let (old, new) = (index(s.old), index(s.new));
+    for ((kind, value), line) in &new {
+        if !old.contains_key(&(*kind, value.clone())) {
+            d.push(
+                RuleId::ContentPermissionChanged,
+                format!("permissions.content.{kind}[{value}]"),
+                at_new(*line),
+                format!("content permission {kind} `{value}` added"),
+                Json::Null,
+                json!(value),
+            );
+        }
+    }
+    for ((kind, value), line) in &old {
+        if !new.contains_key(&(*kind, value.clone())) {
+            d.push(
+                RuleId::ContentPermissionChanged,
+                format!("permissions.content.{kind}[{value}]"),
+                at_old(*line),
+                format!("content permission {kind} `{value}` removed"),
+                json!(value),
+                Json::Null,
+            );
+        }
+    }
+}
+
+fn egress_json(e: &Egress) -> Json {
+    let mut obj = serde_json::Map::new();
+    match &e.target {
+        EgressTarget::Address(a) => obj.insert("address".into(), json!(a)),
+        EgressTarget::Remote(r) => obj.insert("remote".into(), json!(r)),
+    };
+    if let Some(c) = &e.category {
+        obj.insert("category".into(), json!(c.value));
+    }
+    if matches!(e.target, EgressTarget::Address(_)) {
+        obj.insert("inScopeEUD".into(), json!(e.in_scope_eud.value));
+    }
+    Json::Object(obj)
+}
+
+fn describe_target(kind: &str, target: &EgressTarget) -> String {
+    match target {
+        EgressTarget::Address(a) if a == "*" => format!("ANY domain (`*`) in {kind}"),
+        EgressTarget::Address(a) => format!("{a} in {kind}"),
+        EgressTarget::Remote(r) => format!("remote `{r}` in {kind}"),
+    }
+}
+
+/// A wildcard in `others` that covers `address` (`*.example.com` covers `api.example.com`).
+fn covering_wildcard<'a>(address: &str, others: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let (scheme, host) = address.split_once("://")?;
+    let host = host.split('/').next()?;
+    others.into_iter().find(|w| {
+        w.split_once("://").is_some_and(|(ws, wh)| {
+            ws == scheme
+                && wh
+                    .strip_prefix("*.")
+                    .is_some_and(|suffix| host.ends_with(&format!(".{suffix}")))
+        })
+    })
+}
+
+fn category_key(e: &Egress) -> Option<String> {
+    e.category.as_ref().map(|c| c.value.to_ascii_lowercase())
+}
+
+fn diff_egress(s: &Sides, d: &mut Diff) {
+    let (old, new) = index_both(s, |m| &m.egress, &mut d.warnings);
+    for (key, e) in &new {
+        let Some(before) = old.get(key) else {
+            let mut message = format!("new egress to {}", describe_target(e.kind, &e.target));
+            if let EgressTarget::Address(a) = &e.target {
+                let known = old
+                    .keys()
+                    .filter(|(k, _)| *k == e.kind)
+                    .filter_map(|(_, t)| match t {
+                        EgressTarget::Address(a) => Some(a.as_str()),
+                        _ => None,
+                    });
+                if let Some(w) = covering_wildcard(a, known) {
+                    message.push_str(&format!(
+                        " (already covered by {w}, but the consent check is not known to expand wildcards)"
+                    ));
+                }
+            }
+            d.push(
+                RuleId::EgressAdded,
+                e.path(),
+                at_new(e.line),
+                message,
+                Json::Null,
+                egress_json(e),
+            );
+            continue;
+        };
+        let (cat_before, cat_after) = (category_key(before), category_key(e));
+        if cat_before != cat_after {
+            let line = e.category.as_ref().and_then(|c| c.line).or(e.line);
+            d.push(
+                RuleId::EgressCategoryChanged,
+                format!("{}.category", e.path()),
+                at_new(line),
+                format!(
+                    "egress category of {} {}",
+                    describe_target(e.kind, &e.target),
+                    match (&before.category, &e.category) {
+                        (None, Some(c)) => format!("set to `{}`", c.value),
+                        (Some(c), None) => format!("cleared (was `{}`)", c.value),
+                        (Some(b), Some(a)) =>
+                            format!("changed from `{}` to `{}`", b.value, a.value),
+                        (None, None) => String::new(),
+                    }
+                ),
+                json!(before.category.as_ref().map(|c| &c.value)),
+                json!(e.category.as_ref().map(|c| &c.value)),
+            );
+        }
+        if matches!(e.target, EgressTarget::Address(_))
+            && before.in_scope_eud.value != e.in_scope_eud.value
+        {
+            let enabled = e.in_scope_eud.value;
+            let line = e.in_scope_eud.line.or(e.line);
+            d.push(
+                if enabled {
+                    RuleId::EgressEudEnabled
+                } else {
+                    RuleId::EgressEudDisabled
+                },
+                format!("{}.inScopeEUD", e.path()),
+                at_new(line),
+                format!(
+                    "egress to {} {} in-scope End-User Data{}",
+                    describe_target(e.kind, &e.target),
+                    if enabled {
+                        "now carries"
+                    } else {
+                        "no longer carries"
+                    },
+                    if enabled && e.in_scope_eud.line.is_none() {
+                        " (inScopeEUD is missing, which means true)"
+                    } else {
+                        ""
+                    }
+                ),
+                json!(before.in_scope_eud.value),
+                json!(enabled),
+            );
+        }
+    }
+    for (key, e) in &old {
+        if !new.contains_key(key) {
+            d.push(
+                RuleId::EgressRemoved,
+                e.path(),
+                at_old(e.line),
+                format!("egress to {} removed", describe_target(e.kind, &e.target)),
+                egress_json(e),
+                Json::Null,
+            );
+        }
+    }
+    let (before, after) = (&s.old.configurable, &s.new.configurable);
+    if before.value != after.value {
+        let (rule, line, verb) = if after.value {
+            (
+                RuleId::EgressConfigurableEnabled,
+                at_new(after.line),
+                "enabled",
+            )
+        } else {
+            (
+                RuleId::EgressConfigurableDisabled,
+                if after.line.is_some() {
+                    at_new(after.line)
+                } else {
+                    at_old(before.line)
+                },
+                "disabled",
+            )
+        };
+        d.push(
+            rule,
+            "permissions.external.configurable.enabled".into(),
+            line,
+            format!("configurable egress {verb}"),
+            json!(before.value),
+            json!(after.value),
+        );
+    }
+}
+
+fn remote_json(r: &Remote) -> Json {
+    json!({
+        "key": r.key,
+        "baseUrl": r.base_url.as_ref().map(|b| &b.value),
+        "operations": r.operations.as_ref().map(|o| o.value.iter().map(|x| &x.value).collect::<Vec<_>>()),
+    })
+}
+
+fn operation_set(r: &Remote) -> BTreeSet<&str> {
+    match &r.operations {
+        None => REMOTE_OPERATIONS.iter().copied().collect(),
+        Some(ops) => ops.value.iter().map(|o| o.value.as_str()).collect(),
+    }
+}
+
+fn diff_remotes_and_providers(s: &Sides, d: &mut Diff) {
+    let (old, new) = index_both(s, |m| &m.remotes, &mut d.warnings);
+    // Remotes whose address a provider would lose: removed or re-pointed.
+    let mut lost_address: BTreeMap<&str, &'static str> = BTreeMap::new();
+    for (key, r) in &new {
+        let Some(before) = old.get(key) else {
+            d.push(
+                RuleId::RemoteAdded,
+                r.path(),
+                at_new(r.line),
+                format!(
+                    "new remote `{key}`{}",
+                    r.base_url
+                        .as_ref()
+                        .map(|b| format!(" at {}", short_json(&b.value)))
+                        .unwrap_or_default()
+                ),
+                Json::Null,
+                remote_json(r),
+            );
+            continue;
+        };
+        let url_before = before.base_url.as_ref().map(|b| &b.value);
+        let url_after = r.base_url.as_ref().map(|b| &b.value);
+        if url_before != url_after {
+            lost_address.insert(key.as_str(), "re-pointed");
+            d.push(
+                RuleId::RemoteUrlChanged,
+                format!("{}.baseUrl", r.path()),
+                at_new(r.base_url.as_ref().and_then(|b| b.line).or(r.line)),
+                format!(
+                    "remote `{key}` baseUrl changed from {} to {}",
+                    url_before.map_or("(none)".into(), short_json),
+                    url_after.map_or("(none)".into(), short_json)
+                ),
+                json!(url_before),
+                json!(url_after),
+            );
+        }
+        diff_operations(before, r, d);
+        if before.has_operation("storage")
+            && r.has_operation("storage")
+            && before.storage_eud.value != r.storage_eud.value
+        {
+            let enabled = r.storage_eud.value;
+            d.push(
+                if enabled {
+                    RuleId::RemoteEudEnabled
+                } else {
+                    RuleId::RemoteEudDisabled
+                },
+                format!("{}.storage.inScopeEUD", r.path()),
+                at_new(r.storage_eud.line.or(r.line)),
+                format!(
+                    "remote `{key}` {} in-scope End-User Data",
+                    if enabled {
+                        "now stores"
+                    } else {
+                        "no longer stores"
+                    }
+                ),
+                json!(before.storage_eud.value),
+                json!(enabled),
+            );
+        }
+    }
+    for (key, r) in &old {
+        if !new.contains_key(key) {
+            lost_address.insert(key.as_str(), "removed from remotes");
+            d.push(
+                RuleId::RemoteRemoved,
+                r.path(),
+                at_old(r.line),
+                format!("remote `{key}` removed"),
+                remote_json(r),
+                Json::Null,
+            );
+        }
+    }
+    diff_providers(s, d, &lost_address);
+}
+
+fn diff_operations(before: &Remote, after: &Remote, d: &mut Diff) {
+    let key = &after.key;
+    match (&before.operations, &after.operations) {
+        (Some(list), None) => d.push(
+            RuleId::RemoteOperationAdded,
+            format!("{}.operations", after.path()),
+            at_new(after.line),
+            format!("remote `{key}` dropped its operations list, so it may now do every operation"),
+            json!(list.value.iter().map(|o| &o.value).collect::<Vec<_>>()),
+            Json::Null,
+        ),
+        (None, Some(list)) => d.push(
+            RuleId::RemoteOperationRemoved,
+            format!("{}.operations", after.path()),
+            at_new(list.line.or(after.line)),
+            format!(
+                "remote `{key}` now lists its operations ({}), no longer every operation",
+                list.value
+                    .iter()
+                    .map(|o| o.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Json::Null,
+            json!(list.value.iter().map(|o| &o.value).collect::<Vec<_>>()),
+        ),
+        (Some(_), Some(list)) => {
+            let (was, now) = (operation_set(before), operation_set(after));
+            for op in now.difference(&was) {
+                let line = list
+                    .value
+                    .iter()
+                    .find(|o| o.value == *op)
+                    .and_then(|o| o.line);
+                d.push(
+                    RuleId::RemoteOperationAdded,
+                    format!("{}.operations[{op}]", after.path()),
+                    at_new(line),
+                    format!("remote `{key}` gains operation `{op}`"),
+                    Json::Null,
+                    json!(op),
+                );
+            }
+            for op in was.difference(&now) {
+                let line = before
+                    .operations
+                    .as_ref()
+                    .and_then(|l| l.value.iter().find(|o| o.value == *op))
+                    .and_then(|o| o.line);
+                d.push(
+                    RuleId::RemoteOperationRemoved,
+                    format!("{}.operations[{op}]", after.path()),
+                    at_old(line),
+                    format!("remote `{key}` loses operation `{op}`"),
+                    json!(op),
+                    Json::Null,
+                );
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'static str>) {
+    let (old, new) = index_both(s, |m| &m.providers, &mut d.warnings);
+    let provider_json = |p: &Provider| {
+        json!({
+            "key": p.key,
+            "clientId": p.client_id.as_ref().map(|c| &c.value),
+            "remotes": p.remotes.iter().map(|r| &r.value).collect::<Vec<_>>(),
+        })
+    };
+    for (key, p) in &new {
+        let Some(before) = old.get(key) else {
+            d.push(
+                RuleId::ProviderAdded,
+                p.path(),
+                at_new(p.line),
+                format!("new auth provider `{key}`"),
+                Json::Null,
+                provider_json(p),
+            );
+            continue;
+        };
+        let (cid_before, cid_after) = (
+            before.client_id.as_ref().map(|c| &c.value),
+            p.client_id.as_ref().map(|c| &c.value),
+        );
+        if cid_before != cid_after {
+            d.push(
+                RuleId::ProviderClientIdChanged,
+                format!("{}.clientId", p.path()),
+                at_new(p.client_id.as_ref().and_then(|c| c.line).or(p.line)),
+                format!("auth provider `{key}` clientId changed"),
+                json!(cid_before),
+                json!(cid_after),
+            );
+        }
+        for remote in &before.remotes {
+            let still_used = p.remotes.iter().any(|r| r.value == remote.value);
+            let why = if !still_used {
+                Some("no longer uses")
+            } else {
+                lost_address
+                    .get(remote.value.as_str())
+                    .map(|why| match *why {
+                        "re-pointed" => "uses a re-pointed",
+                        _ => "uses a removed",
+                    })
+            };
+            if let Some(why) = why {
+                let line = if still_used {
+                    at_new(
+                        p.remotes
+                            .iter()
+                            .find(|r| r.value == remote.value)
+                            .and_then(|r| r.line),
+                    )
+                } else {
+                    at_old(remote.line)
+                };
+                d.push(
+                    RuleId::ProviderUrlRemoved,
+                    format!("{}.remotes[{}]", p.path(), remote.value),
+                    line,
+                    format!("auth provider `{key}` {why} remote `{}`", remote.value),
+                    json!(remote.value),
+                    if still_used {
+                        json!(remote.value)
+                    } else {
+                        Json::Null
+                    },
+                );
+            }
+        }
+    }
+    for (key, p) in &old {
+        if !new.contains_key(key) {
+            d.push(
+                RuleId::ProviderRemoved,
+                p.path(),
+                at_old(p.line),
+                format!("auth provider `{key}` removed"),
+                provider_json(p),
+                Json::Null,
+            );
+        }
+    }
+}
+
+fn diff_webtriggers(s: &Sides, d: &mut Diff) {
+    let (old, new) = index_both(s, |m| &m.webtriggers, &mut d.warnings);
+    let kind = |t: &WebTrigger| if t.dynamic.value { "dynamic" } else { "static" };
+    for (key, t) in &new {
+        match old.get(key) {
+            None => d.push(
+                if t.dynamic.value {
+                    RuleId::WebtriggerDynamicAdded
+                } else {
+                    RuleId::WebtriggerStaticAdded
+                },
+                t.path(),
+                at_new(t.line),
+                format!(
+                    "new {} web trigger `{key}`{}",
+                    kind(t),
+                    if t.dynamic.value && t.dynamic.line.is_none() {
+                        " (no response.type, so dynamic by default)"
+                    } else {
+                        ""
+                    }
+                ),
+                Json::Null,
+                json!({"key": key, "response": {"type": kind(t)}}),
+            ),
+            Some(before) if before.dynamic.value != t.dynamic.value => d.push(
+                if t.dynamic.value {
+                    RuleId::WebtriggerMadeDynamic
+                } else {
+                    RuleId::WebtriggerMadeStatic
+                },
+                format!("{}.response.type", t.path()),
+                at_new(t.dynamic.line.or(t.line)),
+                format!("web trigger `{key}` goes {} -> {}", kind(before), kind(t)),
+                json!(kind(before)),
+                json!(kind(t)),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (key, t) in &old {
+        if !new.contains_key(key) {
+            d.push(
+                RuleId::WebtriggerRemoved,
+                t.path(),
+                at_old(t.line),
+                format!("{} web trigger `{key}` removed", kind(t)),
+                json!({"key": key, "response": {"type": kind(t)}}),
+                Json::Null,
+            );
+        }
+    }
+}
+
+fn diff_app(s: &Sides, d: &mut Diff) {
+    let (before, after) = (&s.old.licensing, &s.new.licensing);
+    if before.value != after.value {
+        d.push(
+            RuleId::LicensingChanged,
+            "app.licensing.enabled".into(),
+            if after.line.is_some() {
+                at_new(after.line)
+            } else {
+                at_old(before.line)
+            },
+            format!(
+                "licensing {}",
+                if after.value { "enabled" } else { "disabled" }
+            ),
+            json!(before.value),
+            json!(after.value),
+        );
+    }
+    let (before, after) = (s.old.connect_key.as_ref(), s.new.connect_key.as_ref());
+    if before.map(|k| &k.value) != after.map(|k| &k.value) {
+        let message = match (before, after) {
+            (None, Some(a)) => format!("Connect key set to `{}`", a.value),
+            (Some(b), None) => format!("Connect key `{}` removed", b.value),
+            (Some(b), Some(a)) => {
+                format!("Connect key changed from `{}` to `{}`", b.value, a.value)
+            }
+            (None, None) => String::new(),
+        };
+        d.push(
+            RuleId::ConnectKeyChanged,
+            "app.connect.key".into(),
+            match after {
+                Some(a) => at_new(a.line),
+                None => at_old(before.and_then(|b| b.line)),
+            },
+            message,
+            json!(before.map(|k| &k.value)),
+            json!(after.map(|k| &k.value)),
+        );
+    }
+}
+
+fn diff_modules(s: &Sides, d: &mut Diff) {
+    let (old, new) = index_both(s, |m| &m.modules, &mut d.warnings);
+    for (id, m) in &new {
+        if !old.contains_key(id) {
+            d.push(
+                RuleId::ModuleAdded,
+                m.path(),
+                at_new(m.line),
+                format!("new {} module `{}`", m.kind, m.key),
+                Json::Null,
+                json!({"type": m.kind, "key": m.key}),
+            );
+        }
+    }
+    for (id, m) in &old {
+        if !new.contains_key(id) {
+            d.push(
+                RuleId::ModuleRemoved,
+                m.path(),
+                at_old(m.line),
+                format!("{} module `{}` removed", m.kind, m.key),
+                json!({"type": m.kind, "key": m.key}),
+                Json::Null,
+            );
+        }
+    }
+}
+
+/// A JSON value in one short line, for messages.
+fn short_json(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_cover() {
+        let known = ["https://*.example.com", "https://other.io"];
+        assert_eq!(
+            covering_wildcard("https://api.example.com", known.iter().copied()),
+            Some("https://*.example.com")
+        );
+        assert_eq!(
+            covering_wildcard("https://example.com", known.iter().copied()),
+            None
+        );
+        assert_eq!(
+            covering_wildcard("wss://api.example.com", known.iter().copied()),
+            None
+        );
+    }
+}

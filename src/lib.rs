@@ -1,0 +1,22 @@
+//! roa-diff: a semantic diff of two Atlassian Forge `manifest.yml` versions that predicts
+//! whether the update is major (site admins must approve it) and whether it keeps the
+//! Runs on Atlassian badge. See `docs/rules.md` for the rules.
+//!
+//! The pipeline: [`load`] reads and parses a manifest, [`model`] normalizes it, [`diff`]
+//! classifies the changes with the [`rules`] catalogue, [`roa`] decides eligibility, and
+//! [`report`] renders the result.
+
+pub mod cli;
+pub mod diff;
+pub mod error;
+pub mod explain;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod roa;
+pub mod rules;
+pub mod spans;
+
+pub use error::{Error, Result};
+pub use load::{LoadOptions, Source};
+pub use report::{compare, Report, UpdateLevel};

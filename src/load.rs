@@ -1,0 +1,535 @@
+//! Reading one manifest: bytes to text, text to a YAML value (serde_yaml), `${VAR}`
+//! interpolation, and a typed cursor over the result that reports errors with file, line and
+//! key path.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::rc::Rc;
+
+use serde_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::spans::{first_duplicate_key, positions, PosNode};
+
+/// Default refusal threshold for one manifest. Real manifests are a few KB.
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How to read manifests: variable values and limits.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// `--var NAME=VALUE`, consulted before the process environment.
+    pub vars: BTreeMap<String, String>,
+    /// The process environment (injected so tests and library users control it).
+    pub env: BTreeMap<String, String>,
+    pub max_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            vars: BTreeMap::new(),
+            env: BTreeMap::new(),
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// Options that see the real process environment.
+    pub fn with_process_env() -> Self {
+        LoadOptions {
+            env: std::env::vars().collect(),
+            ..LoadOptions::default()
+        }
+    }
+}
+
+/// The text of one manifest version and the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// What messages call it: a path as the user wrote it, or `REV:PATH`.
+    pub name: String,
+    pub text: String,
+}
+
+/// Reads a file from disk, refusing what is too large or is not UTF-8 text.
+pub fn read_file(path: &Path, max_bytes: u64) -> Result<Source> {
+    let name = path.display().to_string();
+    let fail = |message: String| Error::new(name.clone(), message);
+    let file = std::fs::File::open(path).map_err(|e| fail(io_message(&e)))?;
+    let meta = file.metadata().map_err(|e| fail(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(fail("is a directory, not a manifest file".into()));
+    }
+    let mut bytes = Vec::new();
+    // Read at most one byte past the limit, so a huge file (or an endless device) is never
+    // pulled into memory whole.
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(io_message(&e)))?;
+    source_from_bytes(name, bytes, max_bytes)
+}
+
+/// Checks raw bytes (from a file, a git blob or stdin) and turns them into a [`Source`].
+pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result<Source> {
+    let fail = |message: String| Error::new(name.clone(), message);
+    if bytes.len() as u64 > max_bytes {
+        return Err(fail(format!(
+            "larger than the {max_bytes}-byte limit (raise it with --max-bytes)"
+        )));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(fail(
+            "is UTF-16 encoded; Forge manifests must be UTF-8 (convert it with iconv)".into(),
+        ));
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(fail("contains a NUL byte: not a text file".into()).at(Some(line)));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        fail(format!("is not valid UTF-8 (byte offset {valid})")).at(Some(line))
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(Source { name, text })
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+/// A parsed manifest: its value after interpolation, and the positions of its nodes.
+#[derive(Debug)]
+pub struct Document {
+    pub name: String,
+    pub value: Value,
+    positions: Option<Rc<PosNode>>,
+    pub warnings: Vec<String>,
+}
+
+impl Document {
+    /// An empty manifest: what a missing old version is compared as.
+    pub fn empty(name: impl Into<String>) -> Self {
+        Document {
+            name: name.into(),
+            value: Value::Null,
+            positions: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The root node, through which the model reads the manifest.
+    pub fn root(&self) -> Node<'_> {
+        Node {
+            doc_name: &self.name,
+            value: &self.value,
+            pos: self.positions.as_deref(),
+            line: self.positions.as_ref().map(|p| p.line()),
+            path: String::new(),
+        }
+    }
+}
+
+/// Parses one manifest: one YAML document, duplicate keys rejected, then `${VAR}` interpolation.
+pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
+    let mut value: Value = serde_yaml::from_str(&source.text).map_err(|e| {
+        let mut line = e.location().map(|l| l.line());
+        if e.to_string().contains("duplicate entry") {
+            // serde_yaml points at the mapping; point at the repeated key instead.
+            if let Some((_, l)) = positions(&source.text).and_then(|p| first_duplicate_key(&p)) {
+                line = Some(l);
+            }
+        }
+        let mut message = e.to_string();
+        // serde_yaml appends the position; we print it in front, once.
+        if let Some(cut) = message.find(" at line ") {
+            message.truncate(cut);
+        }
+        Error::new(source.name.clone(), format!("invalid YAML: {message}")).at(line)
+    })?;
+    let positions = positions(&source.text);
+    let mut doc = Document {
+        name: source.name.clone(),
+        value: Value::Null,
+        positions,
+        warnings: Vec::new(),
+    };
+    match &value {
+        Value::Null | Value::Mapping(_) => {}
+        other => {
+            return Err(Error::new(
+                source.name.clone(),
+                format!("a manifest must be a mapping, found {}", type_name(other)),
+            )
+            .at(Some(1)))
+        }
+    }
+    let declared = {
+        doc.value = value;
+        let declared = declared_variables(&doc)?;
+        value = std::mem::take(&mut doc.value);
+        declared
+    };
+    if !declared.is_empty() {
+        let mut values = BTreeMap::new();
+        for (name, default) in &declared {
+            let found = options
+                .vars
+                .get(name)
+                .or_else(|| options.env.get(name))
+                .or(default.as_ref());
+            match found {
+                Some(v) => {
+                    values.insert(name.clone(), v.clone());
+                }
+                None => doc.warnings.push(format!(
+                    "{}: environment variable {name} is declared but has no value (set it or pass --var {name}=VALUE); `${{{name}}}` is compared as written",
+                    source.name
+                )),
+            }
+        }
+        interpolate(&mut value, &values);
+    }
+    doc.value = value;
+    Ok(doc)
+}
+
+/// `environment.variables`: each entry a name, or `{key: NAME, default: VALUE}`.
+fn declared_variables(doc: &Document) -> Result<Vec<(String, Option<String>)>> {
+    let mut out = Vec::new();
+    let root = doc.root();
+    let Some(vars) = root.at_path(&["environment", "variables"])? else {
+        return Ok(out);
+    };
+    for entry in vars.seq()? {
+        if let Some(name) = entry.value.as_str() {
+            out.push((name.to_string(), None));
+            continue;
+        }
+        let name = entry.required_str("key")?;
+        let default = match entry.field("default")? {
+            None => None,
+            Some(d) => Some(d.scalar_text()?),
+        };
+        out.push((name.to_string(), default));
+    }
+    Ok(out)
+}
+
+/// Replaces `${NAME}` in every string value (never in keys) where NAME has a value.
+fn interpolate(value: &mut Value, values: &BTreeMap<String, String>) {
+    // Explicit stack: documents can nest deeply and this must not recurse without bound.
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) if s.contains("${") => *s = substitute(s, values),
+            Value::Sequence(items) => stack.extend(items.iter_mut()),
+            Value::Mapping(map) => stack.extend(map.values_mut()),
+            Value::Tagged(tagged) => stack.push(&mut tagged.value),
+            _ => {}
+        }
+    }
+}
+
+fn substitute(text: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let name_len = after
+            .char_indices()
+            .take_while(|&(i, c)| {
+                c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())
+            })
+            .count();
+        let name = &after[..name_len];
+        match (after[name_len..].starts_with('}'), values.get(name)) {
+            (true, Some(v)) if name_len > 0 => {
+                out.push_str(v);
+                rest = &after[name_len + 1..];
+            }
+            _ => {
+                out.push_str("${");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A human name for a YAML value's type, for error messages.
+pub fn type_name(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(_) => "a string".into(),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+    }
+}
+
+/// A node of a parsed manifest, with its line and key path, and typed accessors whose errors
+/// name both. A known key whose value is `null` reads as absent.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    doc_name: &'a str,
+    pub value: &'a Value,
+    pos: Option<&'a PosNode>,
+    /// Where the node starts: the key's line for a mapping value, the item's for a list item.
+    pub line: Option<usize>,
+    /// Key path from the root, e.g. `remotes[2].baseUrl`.
+    pub path: String,
+}
+
+impl<'a> Node<'a> {
+    /// An error about this node, naming file, line and key path.
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        let e = Error::new(self.doc_name, message).at(self.line);
+        if self.path.is_empty() {
+            e
+        } else {
+            e.key(self.path.clone())
+        }
+    }
+
+    fn wrong_type(&self, expected: &str) -> Error {
+        self.error(format!(
+            "expected {expected}, found {}",
+            type_name(self.value)
+        ))
+    }
+
+    fn child(&self, key_text: &str, value: &'a Value, line: Option<usize>) -> Node<'a> {
+        let pos = self.pos.and_then(|p| p.entry(key_text));
+        let path = if self.path.is_empty() {
+            key_text.to_string()
+        } else {
+            format!("{}.{key_text}", self.path)
+        };
+        Node {
+            doc_name: self.doc_name,
+            value,
+            pos: pos.map(|(_, n)| &**n),
+            line: pos.map(|(l, _)| l).or(line),
+            path,
+        }
+    }
+
+    /// The value under `key` if this is a mapping that has it (and it is not null).
+    /// Not a mapping: an error.
+    pub fn field(&self, key: &str) -> Result<Option<Node<'a>>> {
+        match self.value {
+            Value::Mapping(map) => Ok(match map.get(key) {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(self.child(key, v, self.line)),
+            }),
+            Value::Null => Ok(None),
+            _ => Err(self.wrong_type("a mapping")),
+        }
+    }
+
+    /// Like [`Node::field`] for the root and other places where a wrong type is an error too.
+    pub fn get(&self, key: &str) -> Option<Result<Node<'a>>> {
+        self.field(key).transpose()
+    }
+
+    /// The entries of a mapping, in document order. Keys must be strings.
+    pub fn entries(&self) -> Result<Vec<(String, Node<'a>)>> {
+        let Value::Mapping(map) = self.value else {
+            return Err(self.wrong_type("a mapping"));
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let key = match k {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                other => {
+                    return Err(
+                        self.error(format!("keys must be strings, found {}", type_name(other)))
+                    )
+                }
+            };
+            if v.is_null() {
+                continue;
+            }
+            let child = self.child(&key, v, self.line);
+            out.push((key, child));
+        }
+        Ok(out)
+    }
+
+    /// The items of a list.
+    pub fn seq(&self) -> Result<Vec<Node<'a>>> {
+        let Value::Sequence(items) = self.value else {
+            return Err(self.wrong_type("a list"));
+        };
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let pos = self.pos.and_then(|p| p.item(i)).map(|n| &**n);
+                Node {
+                    doc_name: self.doc_name,
+                    value: v,
+                    pos,
+                    line: pos.map(|p| p.line()).or(self.line),
+                    path: format!("{}[{i}]", self.path),
+                }
+            })
+            .collect())
+    }
+
+    pub fn str(&self) -> Result<&'a str> {
+        self.value
+            .as_str()
+            .ok_or_else(|| self.wrong_type("a string"))
+    }
+
+    pub fn bool(&self) -> Result<bool> {
+        self.value
+            .as_bool()
+            .ok_or_else(|| self.wrong_type("a boolean (true or false)"))
+    }
+
+    /// A scalar as text (variable defaults may be written as numbers).
+    pub fn scalar_text(&self) -> Result<String> {
+        match self.value {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            _ => Err(self.wrong_type("a string")),
+        }
+    }
+
+    pub fn opt_str(&self, key: &str) -> Result<Option<(&'a str, Option<usize>)>> {
+        match self.field(key)? {
+            None => Ok(None),
+            Some(n) => Ok(Some((n.str()?, n.line))),
+        }
+    }
+
+    pub fn opt_bool(&self, key: &str) -> Result<Option<(bool, Option<usize>)>> {
+        match self.field(key)? {
+            None => Ok(None),
+            Some(n) => Ok(Some((n.bool()?, n.line))),
+        }
+    }
+
+    pub fn required_str(&self, key: &str) -> Result<&'a str> {
+        match self.field(key)? {
+            Some(n) => n.str(),
+            None => Err(self.error(format!("missing required `{key}`"))),
+        }
+    }
+
+    /// Follows a dotted path of mapping keys; `None` when any step is absent.
+    pub fn at_path(&self, keys: &[&str]) -> Result<Option<Node<'a>>> {
+        let mut node = self.clone();
+        for key in keys {
+            match node.field(key)? {
+                Some(n) => node = n,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(node))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Result<Document> {
+        parse(
+            &Source {
+                name: "m.yml".into(),
+                text: text.into(),
+            },
+            &LoadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn substitute_only_known_names() {
+        let mut values = BTreeMap::new();
+        values.insert("HOST".to_string(), "example.com".to_string());
+        assert_eq!(
+            substitute("https://${HOST}/x", &values),
+            "https://example.com/x"
+        );
+        assert_eq!(
+            substitute("${OTHER}-${HOST}", &values),
+            "${OTHER}-example.com"
+        );
+        assert_eq!(substitute("${1X} ${HOST", &values), "${1X} ${HOST");
+        assert_eq!(substitute("$${HOST}}", &values), "$example.com}");
+    }
+
+    #[test]
+    fn errors_carry_file_line_and_path() {
+        let d = doc("app:\n  id: x\npermissions:\n  scopes: 42\n").unwrap();
+        let scopes = d
+            .root()
+            .at_path(&["permissions", "scopes"])
+            .unwrap()
+            .unwrap();
+        let e = scopes.seq().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m.yml:4: permissions.scopes: expected a list, found a number"
+        );
+    }
+
+    #[test]
+    fn yaml_errors_and_documents() {
+        let e = doc("a: 1\na: 2\n").unwrap_err();
+        assert!(e.to_string().contains("duplicate"), "{e}");
+        assert_eq!(e.line, Some(2));
+        let e = doc("a: 1\n---\nb: 2\n").unwrap_err();
+        assert!(e.to_string().contains("more than one document"), "{e}");
+        assert!(doc("# only a comment\n").unwrap().value.is_null());
+        let e = doc("- a\n").unwrap_err();
+        assert!(e.to_string().contains("must be a mapping"), "{e}");
+    }
+
+    #[test]
+    fn yes_and_on_are_strings_and_merge_keys_stay() {
+        let d = doc("a: yes\nb: on\nbase: &b {x: 1}\nc:\n  <<: *b\n").unwrap();
+        assert_eq!(d.value["a"].as_str(), Some("yes"));
+        assert_eq!(d.value["b"].as_str(), Some("on"));
+        assert!(d.value["c"].get("x").is_none());
+        assert!(d.value["c"].get("<<").is_some());
+    }
+
+    #[test]
+    fn bytes_checks() {
+        let e = source_from_bytes("f".into(), vec![0xFF, 0xFE, b'a', 0], 100).unwrap_err();
+        assert!(e.message.contains("UTF-16"));
+        let e = source_from_bytes("f".into(), b"a: 1\n\0".to_vec(), 100).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let e = source_from_bytes("f".into(), b"a: \xff\n".to_vec(), 100).unwrap_err();
+        assert!(e.message.contains("UTF-8"));
+        let e = source_from_bytes("f".into(), vec![b' '; 101], 100).unwrap_err();
+        assert!(e.message.contains("--max-bytes"));
+        let s = source_from_bytes("f".into(), b"\xef\xbb\xbfa: 1".to_vec(), 100).unwrap();
+        assert_eq!(s.text, "a: 1");
+    }
+}

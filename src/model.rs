@@ -1,0 +1,535 @@
+//! The normalized model: the parts of a manifest that decide the update level and Runs on
+//! Atlassian eligibility (SPEC §2), read with type checks and effective defaults applied.
+//! Everything else in the manifest is ignored here (and kept by the loader).
+
+use serde_json::Value as Json;
+
+use crate::error::Result;
+use crate::load::{Document, Node};
+
+/// Egress kinds under `permissions.external`, as (manifest path, display name).
+pub const EGRESS_KINDS: &[(&[&str], &str)] = &[
+    (&["fetch", "backend"], "fetch.backend"),
+    (&["fetch", "client"], "fetch.client"),
+    (&["images"], "images"),
+    (&["media"], "media"),
+    (&["scripts"], "scripts"),
+    (&["styles"], "styles"),
+    (&["fonts"], "fonts"),
+    (&["frames"], "frames"),
+    (&["navigation"], "navigation"),
+];
+
+/// Every operation a remote can declare (Forge manifest schema); no list means all of them.
+pub const REMOTE_OPERATIONS: &[&str] = &["storage", "compute", "fetch", "other"];
+
+/// A value with the line it was read from (`None` when lines are unknown or it was defaulted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EgressTarget {
+    /// A normalized address.
+    Address(String),
+    /// `{remote: KEY}`.
+    Remote(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Egress {
+    pub kind: &'static str,
+    pub target: EgressTarget,
+    /// As written (trimmed); compared lower-cased.
+    pub category: Option<Located<String>>,
+    /// Effective: a missing value is true.
+    pub in_scope_eud: Located<bool>,
+    pub line: Option<usize>,
+}
+
+impl Egress {
+    pub fn identity(&self) -> (&'static str, &EgressTarget) {
+        (self.kind, &self.target)
+    }
+
+    pub fn is_analytics(&self) -> bool {
+        self.category
+            .as_ref()
+            .is_some_and(|c| c.value.eq_ignore_ascii_case("analytics"))
+    }
+
+    pub fn path(&self) -> String {
+        match &self.target {
+            EgressTarget::Address(a) => format!("permissions.external.{}[{a}]", self.kind),
+            EgressTarget::Remote(r) => format!("permissions.external.{}[remote={r}]", self.kind),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Remote {
+    pub key: String,
+    pub line: Option<usize>,
+    /// A string, or a region map; compared as written.
+    pub base_url: Option<Located<Json>>,
+    /// `None`: no list, which means every operation.
+    pub operations: Option<Located<Vec<Located<String>>>>,
+    /// Effective storage.inScopeEUD (missing = true).
+    pub storage_eud: Located<bool>,
+    /// Lines of `auth.appSystemToken.enabled: true` / `auth.appUserToken.enabled: true`.
+    pub exposed_tokens: Vec<(&'static str, Option<usize>)>,
+}
+
+impl Remote {
+    pub fn has_operation(&self, op: &str) -> bool {
+        match &self.operations {
+            None => true,
+            Some(ops) => ops.value.iter().any(|o| o.value == op),
+        }
+    }
+
+    pub fn path(&self) -> String {
+        format!("remotes[key={}]", self.key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct WebTrigger {
+    pub key: String,
+    pub line: Option<usize>,
+    /// Static only when `response.type` is exactly `static`.
+    pub dynamic: Located<bool>,
+}
+
+impl WebTrigger {
+    pub fn path(&self) -> String {
+        format!("modules.webtrigger[key={}]", self.key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub key: String,
+    pub line: Option<usize>,
+    pub client_id: Option<Located<String>>,
+    /// The `remotes` list and every `actions.*.remote`, first occurrence of each.
+    pub remotes: Vec<Located<String>>,
+}
+
+impl Provider {
+    pub fn path(&self) -> String {
+        format!("providers.auth[key={}]", self.key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// `modules` or `connectModules`.
+    pub section: &'static str,
+    pub kind: String,
+    pub key: String,
+    pub line: Option<usize>,
+    /// For `modules.sql`: `dareCompliant: true`.
+    pub dare_compliant: bool,
+}
+
+impl Module {
+    pub fn path(&self) -> String {
+        format!("{}.{}[key={}]", self.section, self.kind, self.key)
+    }
+}
+
+/// One manifest, normalized. Lists keep every entry in document order (RoA looks at all of
+/// them); the diff uses the first entry of each identity.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    pub app_id: Option<String>,
+    pub scopes: Vec<Located<String>>,
+    /// (kind, value): `scripts`/`styles` and e.g. `unsafe-inline`.
+    pub content: Vec<(&'static str, Located<String>)>,
+    pub egress: Vec<Egress>,
+    pub configurable: Located<bool>,
+    pub remotes: Vec<Remote>,
+    pub webtriggers: Vec<WebTrigger>,
+    pub providers: Vec<Provider>,
+    pub licensing: Located<bool>,
+    pub connect_key: Option<Located<String>>,
+    pub modules: Vec<Module>,
+}
+
+impl<T: Default> Default for Located<T> {
+    fn default() -> Self {
+        Located {
+            value: T::default(),
+            line: None,
+        }
+    }
+}
+
+impl Manifest {
+    /// Reads the model from a parsed document, checking the type of every key it reads.
+    pub fn from_document(doc: &Document) -> Result<Manifest> {
+        let root = doc.root();
+        let mut m = Manifest::default();
+        if let Some(app) = root.field("app")? {
+            m.app_id = app.opt_str("id")?.map(|(s, _)| s.to_string());
+            if let Some((enabled, line)) = app
+                .field("licensing")?
+                .map(|l| l.opt_bool("enabled"))
+                .transpose()?
+                .flatten()
+            {
+                m.licensing = Located {
+                    value: enabled,
+                    line,
+                };
+            }
+            if let Some(connect) = app.field("connect")? {
+                m.connect_key = connect.opt_str("key")?.map(|(k, line)| Located {
+                    value: k.to_string(),
+                    line,
+                });
+            }
+        }
+        if let Some(permissions) = root.field("permissions")? {
+            read_permissions(&permissions, &mut m)?;
+        }
+        if let Some(remotes) = root.field("remotes")? {
+            for entry in remotes.seq()? {
+                m.remotes.push(read_remote(&entry)?);
+            }
+        }
+        if let Some(providers) = root.at_path(&["providers", "auth"])? {
+            for entry in providers.seq()? {
+                m.providers.push(read_provider(&entry)?);
+            }
+        }
+        if let Some(modules) = root.field("modules")? {
+            read_modules(&modules, "modules", &mut m)?;
+        }
+        if let Some(modules) = root.field("connectModules")? {
+            read_modules(&modules, "connectModules", &mut m)?;
+        }
+        Ok(m)
+    }
+}
+
+fn located_str(node: &Node) -> Result<Located<String>> {
+    Ok(Located {
+        value: node.str()?.to_string(),
+        line: node.line,
+    })
+}
+
+fn read_permissions(permissions: &Node, m: &mut Manifest) -> Result<()> {
+    if let Some(scopes) = permissions.field("scopes")? {
+        if matches!(scopes.value, serde_yaml::Value::Mapping(_)) {
+            // Map form: name -> options. Only the names are compared.
+            for (name, node) in scopes.entries()? {
+                m.scopes.push(Located {
+                    value: name,
+                    line: node.line,
+                });
+            }
+        } else {
+            for item in scopes.seq()? {
+                m.scopes.push(located_str(&item)?);
+            }
+        }
+    }
+    if let Some(content) = permissions.field("content")? {
+        for kind in ["scripts", "styles"] {
+            if let Some(list) = content.field(kind)? {
+                for item in list.seq()? {
+                    m.content.push((kind, located_str(&item)?));
+                }
+            }
+        }
+    }
+    if let Some(external) = permissions.field("external")? {
+        for (keys, kind) in EGRESS_KINDS {
+            if let Some(list) = external.at_path(keys)? {
+                for item in list.seq()? {
+                    m.egress.push(read_egress(&item, kind)?);
+                }
+            }
+        }
+        if let Some((enabled, line)) = external
+            .field("configurable")?
+            .map(|c| c.opt_bool("enabled"))
+            .transpose()?
+            .flatten()
+        {
+            m.configurable = Located {
+                value: enabled,
+                line,
+            };
+        }
+    }
+    Ok(())
+}
+
+fn read_egress(item: &Node, kind: &'static str) -> Result<Egress> {
+    if let Some(address) = item.value.as_str() {
+        return Ok(Egress {
+            kind,
+            target: EgressTarget::Address(normalize_address(address, kind)),
+            category: None,
+            in_scope_eud: Located {
+                value: true,
+                line: None,
+            },
+            line: item.line,
+        });
+    }
+    if !item.value.is_mapping() {
+        return Err(item.error(format!(
+            "expected an address string or a mapping with `address` or `remote`, found {}",
+            crate::load::type_name(item.value)
+        )));
+    }
+    let target = match (item.opt_str("address")?, item.opt_str("remote")?) {
+        (Some((a, _)), None) => EgressTarget::Address(normalize_address(a, kind)),
+        (None, Some((r, _))) => EgressTarget::Remote(r.to_string()),
+        (Some(_), Some(_)) => {
+            return Err(item.error("an egress entry takes `address` or `remote`, not both"))
+        }
+        (None, None) => return Err(item.error("an egress entry needs `address` or `remote`")),
+    };
+    let category = item.opt_str("category")?.map(|(c, line)| Located {
+        value: c.trim().to_string(),
+        line,
+    });
+    let in_scope_eud = match item.opt_bool("inScopeEUD")? {
+        Some((value, line)) => Located { value, line },
+        None => Located {
+            value: true,
+            line: None,
+        },
+    };
+    Ok(Egress {
+        kind,
+        target,
+        category,
+        in_scope_eud,
+        line: item.line,
+    })
+}
+
+/// SPEC §2: trim; no scheme means https; scheme and host lower-case; no trailing `/` on a bare
+/// host; for fetch.backend only scheme and host count. Never fails: text that is not a URL (a
+/// literal `${NAME}`, say) gets what applies and is compared as text.
+pub fn normalize_address(address: &str, kind: &str) -> String {
+    let address = address.trim();
+    if address == "*" {
+        return "*".to_string();
+    }
+    let (scheme, rest) = match address.find("://") {
+        Some(i)
+            if i > 0
+                && address[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            (address[..i].to_ascii_lowercase(), &address[i + 3..])
+        }
+        _ => ("https".to_string(), address),
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = &rest[..host_end];
+    // A literal `${NAME}` keeps its case: it is a placeholder, not a host name.
+    let host = if host.contains("${") {
+        host.to_string()
+    } else {
+        host.to_ascii_lowercase()
+    };
+    let tail = &rest[host_end..];
+    if kind == "fetch.backend" || tail == "/" || tail.is_empty() {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}{tail}")
+    }
+}
+
+fn read_remote(entry: &Node) -> Result<Remote> {
+    let key = entry.required_str("key")?.to_string();
+    let base_url = match entry.field("baseUrl")? {
+        None => None,
+        Some(node) => {
+            let value = match node.value {
+                serde_yaml::Value::String(s) => Json::String(s.clone()),
+                serde_yaml::Value::Mapping(_) => {
+                    let mut regions = serde_json::Map::new();
+                    for (region, url) in node.entries()? {
+                        regions.insert(region, Json::String(url.str()?.to_string()));
+                    }
+                    Json::Object(regions)
+                }
+                _ => {
+                    return Err(node.error(format!(
+                        "expected a URL string or a map of region to URL, found {}",
+                        crate::load::type_name(node.value)
+                    )))
+                }
+            };
+            Some(Located {
+                value,
+                line: node.line,
+            })
+        }
+    };
+    let operations = match entry.field("operations")? {
+        None => None,
+        Some(node) => {
+            let mut ops = Vec::new();
+            for op in node.seq()? {
+                ops.push(located_str(&op)?);
+            }
+            Some(Located {
+                value: ops,
+                line: node.line,
+            })
+        }
+    };
+    let storage_eud = match entry
+        .field("storage")?
+        .map(|s| s.opt_bool("inScopeEUD"))
+        .transpose()?
+        .flatten()
+    {
+        Some((value, line)) => Located { value, line },
+        None => Located {
+            value: true,
+            line: None,
+        },
+    };
+    let mut exposed_tokens = Vec::new();
+    if let Some(auth) = entry.field("auth")? {
+        for token in ["appSystemToken", "appUserToken"] {
+            if let Some((true, line)) = auth
+                .field(token)?
+                .map(|t| t.opt_bool("enabled"))
+                .transpose()?
+                .flatten()
+            {
+                exposed_tokens.push((token, line));
+            }
+        }
+    }
+    Ok(Remote {
+        key,
+        line: entry.line,
+        base_url,
+        operations,
+        storage_eud,
+        exposed_tokens,
+    })
+}
+
+fn read_provider(entry: &Node) -> Result<Provider> {
+    let key = entry.required_str("key")?.to_string();
+    let client_id = entry.opt_str("clientId")?.map(|(c, line)| Located {
+        value: c.to_string(),
+        line,
+    });
+    let mut remotes: Vec<Located<String>> = Vec::new();
+    let mut add = |r: Located<String>| {
+        if !remotes.iter().any(|x| x.value == r.value) {
+            remotes.push(r);
+        }
+    };
+    if let Some(list) = entry.field("remotes")? {
+        for item in list.seq()? {
+            add(located_str(&item)?);
+        }
+    }
+    if let Some(actions) = entry.field("actions")? {
+        for (_, action) in actions.entries()? {
+            if let Some((remote, line)) = action.opt_str("remote")? {
+                add(Located {
+                    value: remote.to_string(),
+                    line,
+                });
+            }
+        }
+    }
+    Ok(Provider {
+        key,
+        line: entry.line,
+        client_id,
+        remotes,
+    })
+}
+
+fn read_modules(section: &Node, name: &'static str, m: &mut Manifest) -> Result<()> {
+    for (kind, list) in section.entries()? {
+        for entry in list.seq()? {
+            let key = entry.required_str("key")?.to_string();
+            if name == "modules" && kind == "webtrigger" {
+                let dynamic = match entry
+                    .field("response")?
+                    .map(|r| r.opt_str("type"))
+                    .transpose()?
+                    .flatten()
+                {
+                    Some((t, line)) => Located {
+                        value: t != "static",
+                        line,
+                    },
+                    None => Located {
+                        value: true,
+                        line: None,
+                    },
+                };
+                m.webtriggers.push(WebTrigger {
+                    key,
+                    line: entry.line,
+                    dynamic,
+                });
+                continue;
+            }
+            let dare_compliant = if name == "modules" && kind == "sql" {
+                entry.opt_bool("dareCompliant")?.is_some_and(|(b, _)| b)
+            } else {
+                false
+            };
+            m.modules.push(Module {
+                section: name,
+                kind: kind.clone(),
+                key,
+                line: entry.line,
+                dare_compliant,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_normalization() {
+        let n = |a, k| normalize_address(a, k);
+        assert_eq!(
+            n(" API.Example.com ", "fetch.client"),
+            "https://api.example.com"
+        );
+        assert_eq!(n("HTTP://Example.com/", "images"), "http://example.com");
+        assert_eq!(
+            n("https://example.com/Path/", "images"),
+            "https://example.com/Path/"
+        );
+        assert_eq!(
+            n("https://example.com/v1/x", "fetch.backend"),
+            "https://example.com"
+        );
+        assert_eq!(n("*.Example.com", "fetch.backend"), "https://*.example.com");
+        assert_eq!(n("*", "fetch.backend"), "*");
+        assert_eq!(n("https://${HOST}/a", "fetch.client"), "https://${HOST}/a");
+        assert_eq!(n("wss://x.io:443", "fetch.client"), "wss://x.io:443");
+    }
+}

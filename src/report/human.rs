@@ -1,0 +1,220 @@
+//! The default output: the verdict first, in words a release manager reads, then each change,
+//! then the Runs on Atlassian reasons of each side.
+
+use std::fmt::Write;
+
+use similar::ChangeTag;
+
+use super::context::LineDiff;
+use super::{Report, SideReport, UpdateLevel};
+use crate::diff::Side;
+use crate::roa::RoaChange;
+use crate::rules::Level;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Lines of text diff to show around each change (0: none).
+    pub context: usize,
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn red(&self, t: &str) -> String {
+        self.paint("1;31", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+    fn green(&self, t: &str) -> String {
+        self.paint("32", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+}
+
+/// Makes text from a manifest safe for a terminal: control characters (escape sequences,
+/// carriage returns, bidi overrides) are shown as `\u{..}` instead of acting on the terminal.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
+        if (c.is_control() && c != '\t') || bidi {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn headline(report: &Report, s: &Style) -> String {
+    match report.update {
+        UpdateLevel::Major => format!(
+            "{} site admins must approve it by hand; until they do, customers stay on the old version.",
+            s.red("MAJOR update:")
+        ),
+        UpdateLevel::Minor => format!(
+            "{} it rolls out to every site by itself.",
+            s.yellow("Minor update:")
+        ),
+        UpdateLevel::None => format!(
+            "{} nothing that needs site admins' consent changed.",
+            s.green("No semantic change:")
+        ),
+    }
+}
+
+fn roa_line(report: &Report, s: &Style) -> String {
+    let text = match report.roa {
+        RoaChange::Kept => s.green("kept (eligible before and after)"),
+        RoaChange::Lost => s.red("LOST (eligible before, not after)"),
+        RoaChange::Gained => s.green("gained (not eligible before, eligible after)"),
+        RoaChange::StillIneligible => "still ineligible (not eligible before or after)".to_string(),
+    };
+    format!("Runs on Atlassian: {text}")
+}
+
+fn location(side: &SideReport, line: Option<usize>) -> String {
+    match line {
+        Some(l) => format!("{}:{l}", side.source),
+        None => side.source.clone(),
+    }
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(none)".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn render(report: &Report, options: &HumanOptions) -> String {
+    let s = Style { on: options.color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", headline(report, &s));
+    let _ = writeln!(out, "{}", roa_line(report, &s));
+    if !report.old.exists {
+        let _ = writeln!(
+            out,
+            "{}",
+            s.dim("(first release: compared with an empty manifest)")
+        );
+    }
+    let line_diff = (options.context > 0 && !report.changes.is_empty())
+        .then(|| LineDiff::new(&report.old.text, &report.new.text));
+
+    if !report.changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            s.bold(&format!("Changes ({}):", report.changes.len()))
+        );
+    }
+    for change in &report.changes {
+        let level = match change.level {
+            Level::Major => s.red("major"),
+            Level::Minor => s.yellow("minor"),
+        };
+        let side = match change.side {
+            Side::Old => &report.old,
+            Side::New => &report.new,
+        };
+        let _ = writeln!(
+            out,
+            "  {level}  {:<28} {}",
+            change.rule.as_str(),
+            sanitize(&change.path)
+        );
+        let _ = writeln!(
+            out,
+            "         {}  {}",
+            s.dim(&sanitize(&location(side, change.line))),
+            sanitize(&change.message)
+        );
+        if !change.before.is_null() || !change.after.is_null() {
+            let _ = writeln!(
+                out,
+                "         {} -> {}",
+                sanitize(&value_text(&change.before)),
+                sanitize(&value_text(&change.after))
+            );
+        }
+        if let (Some(diff), Some(line)) = (&line_diff, change.line) {
+            for row in diff.around(change.side, line, options.context) {
+                let (mark, number, text) = match row.tag {
+                    ChangeTag::Delete => ('-', row.old_line, s.red(&sanitize(&row.text))),
+                    ChangeTag::Insert => ('+', row.new_line, s.green(&sanitize(&row.text))),
+                    ChangeTag::Equal => (' ', row.new_line, sanitize(&row.text)),
+                };
+                let number = number.map(|n| n.to_string()).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "         {} {mark} {text}",
+                    s.dim(&format!("{number:>5}"))
+                );
+            }
+        }
+    }
+
+    let _ = writeln!(out, "\n{}", s.bold("Runs on Atlassian reasons:"));
+    for side in [&report.old, &report.new] {
+        if !side.exists {
+            continue;
+        }
+        if side.eligible() {
+            let _ = writeln!(out, "  {}: eligible", sanitize(&side.source));
+            continue;
+        }
+        let _ = writeln!(out, "  {}: not eligible", sanitize(&side.source));
+        for reason in &side.reasons {
+            let _ = writeln!(
+                out,
+                "    {:<34} {} {}",
+                reason.code,
+                sanitize(&reason.path),
+                s.dim(
+                    &reason
+                        .line
+                        .map(|l| format!("(line {l})"))
+                        .unwrap_or_default()
+                )
+            );
+        }
+    }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Warnings:"));
+        for w in &report.warnings {
+            let _ = writeln!(out, "  {}", s.yellow(&sanitize(w)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_neutralizes_terminal_controls() {
+        assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(sanitize("x\ry\n"), "x\\u{d}y\\u{a}");
+        assert_eq!(sanitize("\u{202e}abc"), "\\u{202e}abc");
+        assert_eq!(sanitize("plain: text"), "plain: text");
+    }
+}

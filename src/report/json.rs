@@ -1,0 +1,82 @@
+//! `--format json`: the contract CI pipelines parse. Its shape is documented in
+//! `docs/output.md`; change it only with a `SCHEMA_VERSION` bump.
+
+use serde::Serialize;
+
+use super::{Report, SideReport, UpdateLevel};
+use crate::diff::Change;
+use crate::roa::{Reason, RoaChange};
+
+/// Bumped whenever the shape of the JSON output changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    verdict: Verdict,
+    old: JsonSide<'a>,
+    new: JsonSide<'a>,
+    changes: &'a [Change],
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Verdict {
+    update: UpdateLevel,
+    roa: RoaVerdict,
+}
+
+#[derive(Serialize)]
+struct RoaVerdict {
+    before: bool,
+    after: bool,
+    change: RoaChange,
+}
+
+#[derive(Serialize)]
+struct JsonSide<'a> {
+    source: &'a str,
+    exists: bool,
+    app_id: Option<&'a str>,
+    eligible: bool,
+    roa_reasons: &'a [Reason],
+}
+
+impl<'a> From<&'a SideReport> for JsonSide<'a> {
+    fn from(side: &'a SideReport) -> Self {
+        JsonSide {
+            source: &side.source,
+            exists: side.exists,
+            app_id: side.app_id.as_deref(),
+            eligible: side.eligible(),
+            roa_reasons: &side.reasons,
+        }
+    }
+}
+
+/// The report as a JSON value (what `--format json` prints, pretty-printed).
+pub fn to_value(report: &Report) -> serde_json::Value {
+    let out = JsonReport {
+        schema_version: SCHEMA_VERSION,
+        verdict: Verdict {
+            update: report.update,
+            roa: RoaVerdict {
+                before: report.old.eligible(),
+                after: report.new.eligible(),
+                change: report.roa,
+            },
+        },
+        old: (&report.old).into(),
+        new: (&report.new).into(),
+        changes: &report.changes,
+        warnings: &report.warnings,
+    };
+    // Serializing plain data to a Value cannot fail.
+    serde_json::to_value(out).unwrap_or_default()
+}
+
+pub fn render(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,326 @@
+//! The binary as users run it: exit codes, error lines, formats and the generated docs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn roa_diff(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_roa-diff"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scratch directory unique to one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("roa-diff-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+const V1: &str = "testdata/examples/v1.yml";
+const V2: &str = "testdata/examples/v2.yml";
+
+#[test]
+fn example_pair_is_major_and_loses_roa_so_the_default_gate_fails() {
+    let o = roa_diff(&[V1, V2]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("MAJOR update: site admins must approve it"),
+        "{out}"
+    );
+    assert!(out.contains("Runs on Atlassian: LOST"), "{out}");
+    assert!(out.contains("remote-added"), "{out}");
+    assert!(out.contains("testdata/examples/v2.yml:38"), "{out}");
+    assert!(
+        !out.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn fail_on_policies() {
+    assert_eq!(
+        roa_diff(&[V1, V2, "--fail-on", "never"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        roa_diff(&[V1, V2, "--fail-on", "roa-lost"]).status.code(),
+        Some(1)
+    );
+    // Reversed, the update is minor-or-major but RoA is gained: roa-lost alone passes.
+    assert_eq!(
+        roa_diff(&[V2, V1, "--fail-on", "roa-lost"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        roa_diff(&[V1, V1, "--fail-on", "any"]).status.code(),
+        Some(0)
+    );
+    let dir = scratch("minor");
+    let a = write(&dir, "a.yml", "modules:\n  function:\n    - key: f\n");
+    let b = write(
+        &dir,
+        "b.yml",
+        "modules:\n  function:\n    - key: f\n    - key: g\n",
+    );
+    assert_eq!(
+        roa_diff(&[&a, &b]).status.code(),
+        Some(0),
+        "minor passes the default"
+    );
+    assert_eq!(
+        roa_diff(&[&a, &b, "--fail-on", "any"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        roa_diff(&[&a, &b, "--fail-on", "major,any"]).status.code(),
+        Some(1)
+    );
+    let o = roa_diff(&[&a, &b, "--fail-on", "sometimes"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn json_output_follows_the_documented_shape() {
+    let o = roa_diff(&[V1, V2, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["verdict"]["update"], "major");
+    assert_eq!(v["verdict"]["roa"]["before"], true);
+    assert_eq!(v["verdict"]["roa"]["after"], false);
+    assert_eq!(v["verdict"]["roa"]["change"], "lost");
+    assert_eq!(v["old"]["source"], V1);
+    assert_eq!(v["old"]["roa_reasons"].as_array().unwrap().len(), 0);
+    let reasons = v["new"]["roa_reasons"].as_array().unwrap();
+    assert_eq!(reasons[0]["code"], "HAS_REMOTES");
+    assert_eq!(reasons[0]["path"], "remotes[key=summarizer]");
+    assert_eq!(reasons[0]["line"], 38);
+    let changes = v["changes"].as_array().unwrap();
+    let remote = changes
+        .iter()
+        .find(|c| c["rule"] == "remote-added")
+        .expect("remote-added");
+    assert_eq!(remote["level"], "major");
+    assert_eq!(remote["path"], "remotes[key=summarizer]");
+    assert_eq!(remote["line"], 38);
+    assert_eq!(remote["side"], "new");
+    assert!(remote["before"].is_null());
+    assert_eq!(
+        remote["after"]["baseUrl"],
+        "https://api.summarizer.example.com"
+    );
+    for c in changes {
+        for key in [
+            "rule", "level", "path", "line", "side", "message", "before", "after",
+        ] {
+            assert!(c.get(key).is_some(), "change lacks {key}: {c}");
+        }
+    }
+    // Major changes come first.
+    let levels: Vec<&str> = changes
+        .iter()
+        .map(|c| c["level"].as_str().unwrap())
+        .collect();
+    let mut sorted = levels.clone();
+    sorted.sort_by_key(|l| *l != "major");
+    assert_eq!(levels, sorted);
+}
+
+#[test]
+fn errors_are_one_line_name_the_file_and_exit_2() {
+    let dir = scratch("errors");
+    let good = write(&dir, "good.yml", "app:\n  id: x\n");
+    let cases: Vec<(String, &str)> = vec![
+        (
+            dir.join("missing.yml").to_string_lossy().into(),
+            "no such file",
+        ),
+        (
+            write(&dir, "bad.yml", "app:\n  id: [x\n"),
+            "bad.yml:3: invalid YAML",
+        ),
+        (
+            write(&dir, "type.yml", "permissions:\n  scopes: 42\n"),
+            "type.yml:2: permissions.scopes: expected a list, found a number",
+        ),
+        (
+            write(&dir, "remotes.yml", "app:\n  id: x\nremotes: {}\n"),
+            "remotes.yml:3: remotes: expected a list, found a mapping",
+        ),
+        (dir.to_string_lossy().into(), "is a directory"),
+    ];
+    for (path, want) in cases {
+        let o = roa_diff(&[&good, &path]);
+        assert_eq!(o.status.code(), Some(2), "{path}: {}", stderr(&o));
+        assert!(
+            o.stdout.is_empty(),
+            "no verdict from a file that did not parse"
+        );
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("roa-diff: error: "), "{err}");
+        assert!(err.contains(want), "{err} lacks {want}");
+    }
+    let o = roa_diff(&[&good]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected two manifests"));
+}
+
+#[test]
+fn max_bytes_refuses_large_files() {
+    let o = roa_diff(&[V1, V2, "--max-bytes", "100"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("v1.yml") && err.contains("--max-bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rules_and_explain_come_from_the_catalogue() {
+    let o = roa_diff(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let table = stdout(&o);
+    for rule in roa_diff::rules::RULES {
+        assert!(table.contains(rule.id.as_str()), "{}", rule.id);
+    }
+    assert!(table.contains("HAS_EGRESS_WEBTRIGGER_MODULE"));
+    let o = roa_diff(&["explain", "provider-url-removed"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(
+        text.contains("major update") && text.contains("source: "),
+        "{text}"
+    );
+    let o = roa_diff(&["explain", "HAS_REMOTES"]);
+    assert!(stdout(&o).contains("Runs on Atlassian reason"));
+    let o = roa_diff(&["explain", "no-such-rule"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown rule"));
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_catalogue() {
+    let on_disk = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    assert!(
+        on_disk == roa_diff::explain::rules_markdown(),
+        "docs/rules.md is stale: run `cargo run -q -- rules --markdown > docs/rules.md`"
+    );
+}
+
+#[test]
+fn colour_is_opt_in_off_a_terminal_and_no_color_is_respected() {
+    let o = roa_diff(&[V1, V2, "--color", "always"]);
+    assert!(stdout(&o).contains("\x1b[1;31mMAJOR update:"));
+    let o = roa_diff(&[V1, V2, "--color", "never"]);
+    assert!(!stdout(&o).contains('\x1b'));
+    let o = Command::new(env!("CARGO_BIN_EXE_roa-diff"))
+        .args([V1, V2])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+#[test]
+fn context_shows_the_yaml_around_each_change() {
+    let o = roa_diff(&[V1, V2, "--context", "1"]);
+    let out = stdout(&o);
+    assert!(out.contains("   38 +   - key: summarizer"), "{out}");
+    assert!(out.contains("   37 + remotes:"), "{out}");
+    let o = roa_diff(&[V1, V2]);
+    assert!(!stdout(&o).contains("   38 +"), "no context unless asked");
+}
+
+#[test]
+fn var_values_feed_interpolation() {
+    let dir = scratch("vars");
+    let old = write(
+        &dir,
+        "old.yml",
+        "permissions:\n  external:\n    fetch:\n      backend:\n        - https://api.example.com\n",
+    );
+    let new = write(
+        &dir,
+        "new.yml",
+        "environment:\n  variables:\n    - API_HOST\npermissions:\n  external:\n    fetch:\n      backend:\n        - https://${API_HOST}\n",
+    );
+    let o = roa_diff(&[
+        &old,
+        &new,
+        "--var",
+        "API_HOST=api.example.com",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"]["update"], "none", "{v}");
+    let o = roa_diff(&[
+        &old,
+        &new,
+        "--var",
+        "API_HOST=evil.example.net",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"]["update"], "major", "{v}");
+    let o = roa_diff(&[&old, &new, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["warnings"][0].as_str().unwrap().contains("API_HOST"),
+        "{v}"
+    );
+    let o = roa_diff(&[&old, &new, "--var", "1BAD=x"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn terminal_control_sequences_from_a_manifest_are_neutralized() {
+    let dir = scratch("hostile");
+    let old = write(&dir, "old.yml", "app:\n  id: x\n");
+    let new = write(
+        &dir,
+        "new.yml",
+        "permissions:\n  scopes:\n    - \"read\\e[2J\\rfake: ok\"\n",
+    );
+    let o = roa_diff(&[&old, &new]);
+    let out = stdout(&o);
+    assert!(!out.contains('\x1b') && !out.contains('\r'), "{out:?}");
+    assert!(out.contains("read\\u{1b}[2J\\u{d}fake: ok"), "{out}");
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let o = roa_diff(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Exit status:") && out.contains("1  the policy tripped"),
+        "{out}"
+    );
+}

@@ -1,0 +1,119 @@
+//! Every consecutive pair of real manifests in `../shared/corpus/INDEX.tsv` (public Forge
+//! apps' histories): no error, diff(a, a) is none, and every addition of a -> b comes back as
+//! the matching removal in b -> a. Skipped, with a note, when the corpus is absent.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use roa_diff::load::{read_file, LoadOptions, Source};
+use roa_diff::report::{compare, Report, UpdateLevel};
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("ROA_DIFF_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    dir.join("INDEX.tsv").exists().then_some(dir)
+}
+
+/// (parent_file, file) for every row with a predecessor that differs.
+fn pairs(dir: &Path) -> Vec<(String, String)> {
+    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
+    let mut lines = index.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (file, parent) = (col("file"), col("parent_file"));
+    lines
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            let (f, p) = (cells.get(file)?, cells.get(parent)?);
+            (!p.is_empty() && p != f).then(|| (p.to_string(), f.to_string()))
+        })
+        .collect()
+}
+
+/// The removal rule that undoes an addition rule, for the symmetry check.
+fn inverse(rule: &str) -> Option<&'static str> {
+    Some(match rule {
+        "scope-added" => "scope-removed",
+        "egress-added" => "egress-removed",
+        "remote-added" => "remote-removed",
+        "provider-added" => "provider-removed",
+        "module-added" => "module-removed",
+        "webtrigger-dynamic-added" | "webtrigger-static-added" => "webtrigger-removed",
+        "remote-operation-added" => "remote-operation-removed",
+        "egress-configurable-enabled" => "egress-configurable-disabled",
+        "egress-eud-enabled" => "egress-eud-disabled",
+        "remote-eud-enabled" => "remote-eud-disabled",
+        "webtrigger-made-dynamic" => "webtrigger-made-static",
+        _ => return None,
+    })
+}
+
+fn run(a: &Source, b: &Source) -> Result<Report, String> {
+    compare(Some(a), b, &LoadOptions::default()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn every_corpus_pair_is_read_and_diffs_symmetrically() {
+    let Some(dir) = corpus_dir() else {
+        println!("note: ../shared/corpus/INDEX.tsv not found; corpus test skipped");
+        return;
+    };
+    let pairs = pairs(&dir);
+    assert!(
+        pairs.len() >= 100,
+        "only {} pairs in INDEX.tsv",
+        pairs.len()
+    );
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (parent, file) in &pairs {
+        let read = |f: &str| read_file(&dir.join(f), 16 << 20).map_err(|e| e.to_string());
+        let (a, b) = match (read(parent), read(file)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(e), _) | (_, Err(e)) => {
+                failures.push(e);
+                continue;
+            }
+        };
+        let (forward, backward, same) = match (run(&a, &b), run(&b, &a), run(&a, &a)) {
+            (Ok(f), Ok(r), Ok(s)) => (f, r, s),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                failures.push(format!("{parent} -> {file}: {e}"));
+                continue;
+            }
+        };
+        if same.update != UpdateLevel::None || !same.changes.is_empty() {
+            failures.push(format!("{parent} against itself: {:?}", same.changes));
+        }
+        let back: BTreeSet<(&str, &str)> = backward
+            .changes
+            .iter()
+            .map(|c| (c.rule.as_str(), c.path.as_str()))
+            .collect();
+        for change in &forward.changes {
+            if let Some(undo) = inverse(change.rule.as_str()) {
+                let path = change.path.as_str();
+                // A web trigger's added/removed are on the entry; made-dynamic/static on the field.
+                if !back.contains(&(undo, path)) {
+                    failures.push(format!(
+                        "{parent} -> {file}: {} {path} has no {undo} in reverse",
+                        change.rule
+                    ));
+                }
+            }
+        }
+        // RoA is a property of each side, so reversing swaps it.
+        if forward.old.eligible() != backward.new.eligible() {
+            failures.push(format!("{parent} -> {file}: RoA not symmetric"));
+        }
+        checked += 1;
+    }
+    println!("corpus: {checked} of {} pairs checked", pairs.len());
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
