@@ -147,7 +147,10 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             s.dim(&sanitize(&location(side, change.line))),
             sanitize(&change.message)
         );
-        if !change.before.is_null() || !change.after.is_null() {
+        // An entry added or removed whole is said by its message; show values for field changes.
+        let whole_entry = (change.before.is_null() && change.after.is_object())
+            || (change.after.is_null() && change.before.is_object());
+        if !whole_entry && (!change.before.is_null() || !change.after.is_null()) {
             let _ = writeln!(
                 out,
                 "         {} -> {}",
