@@ -24,6 +24,7 @@ pub const DECISIONS: &[(&str, &str)] = &[
     ("Web triggers", "Static only when `response.type` is exactly `static`; without `response.type` a web trigger is dynamic."),
     ("Reported once", "A part that appears or disappears is reported once, as added or removed; its fields are not reported again."),
     ("Lines", "1-based. An entry's line is where the entry starts, a field's line is its key's line, a removal's line is in the old file, and through an alias it is the anchored node's line."),
+    ("What Forge would reject", "roa-diff still gives a verdict but warns, for the new manifest, about what Forge's own validators refuse: http:// egress (Forge accepts https:// and wss://), a `{remote: KEY}` egress entry or a provider remote naming no remote, and a category other than lower-case `analytics`."),
     ("HAS_EXPOSED_CREDENTIALS", "Forge's CLI only displays this code (the server computes eligibility), and it may stem from an app-level setting that the manifest does not show. roa-diff reports it for remotes with app tokens enabled, marked inferred."),
 ];
 

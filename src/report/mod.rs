@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::diff::{diff, Change, Sides};
 use crate::error::Result;
 use crate::load::{parse, Document, LoadOptions, Source};
-use crate::model::Manifest;
+use crate::model::{EgressTarget, Manifest};
 use crate::roa::{reasons, Reason, RoaChange};
 use crate::rules::Level;
 
@@ -122,6 +122,33 @@ pub fn compare(old: Option<&Source>, new: &Source, options: &LoadOptions) -> Res
 /// Things Forge itself would refuse or warn about that still let us give a verdict.
 fn lint(file: &str, m: &Manifest) -> Vec<String> {
     let mut out = Vec::new();
+    let at = |line: Option<usize>| line.map(|l| format!(":{l}")).unwrap_or_default();
+    let has_remote = |key: &str| m.remotes.iter().any(|r| r.key == key);
+    for e in &m.egress {
+        match &e.target {
+            EgressTarget::Address(a) if a.starts_with("http://") => out.push(format!(
+                "{file}{}: {}: Forge accepts only https:// and wss:// egress addresses",
+                at(e.line),
+                e.path()
+            )),
+            EgressTarget::Remote(key) if !has_remote(key) => out.push(format!(
+                "{file}{}: {}: no remote has key `{key}`; Forge rejects this manifest",
+                at(e.line),
+                e.path()
+            )),
+            _ => {}
+        }
+    }
+    for p in &m.providers {
+        for r in p.remotes.iter().filter(|r| !has_remote(&r.value)) {
+            out.push(format!(
+                "{file}{}: {}: no remote has key `{}`; Forge rejects this manifest",
+                at(r.line),
+                p.path(),
+                r.value
+            ));
+        }
+    }
     for e in &m.egress {
         if let Some(c) = &e.category {
             if c.value != "analytics" {
