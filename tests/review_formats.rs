@@ -425,3 +425,37 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
         assert!(man.contains(flag), "{flag}");
     }
 }
+
+/// Accept files come from the pull request too: their reasons are escaped like manifest text.
+#[test]
+fn hostile_accept_reason_is_escaped_in_every_format() {
+    let dir = scratch("hostile-reason");
+    std::fs::write(
+        dir.join(".roa-diff.yml"),
+        "accept:\n  - roa: lost\n    reason: \"ok\\n::error::forged <script>x</script> | [l](https://evil.example)\\e[2J\"\n",
+    )
+    .unwrap();
+    let (v1, v2) = (example("v1.yml"), example("v2.yml"));
+    let gh = stdout(&run(&dir, &[&v1, &v2, "--format", "github"], &[]));
+    assert!(
+        !gh.lines().any(|l| l.starts_with("::error::forged")),
+        "{gh}"
+    );
+    assert!(gh.contains("ok\\u{a}::error::forged"), "{gh}");
+    let md = stdout(&run(&dir, &[&v1, &v2, "--format", "markdown"], &[]));
+    let html: Vec<String> = Parser::new_ext(&md, Options::ENABLE_TABLES)
+        .filter_map(|e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => Some(h.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(html.len(), 1, "{html:?}");
+    for args in [vec!["--format", "sarif"], vec!["--color", "always"]] {
+        let mut all = vec![v1.as_str(), v2.as_str()];
+        all.extend(args);
+        let out = stdout(&run(&dir, &all, &[]));
+        assert!(out.contains("\\u{1b}[2J"), "{out}");
+        assert!(!out.contains("\x1b[2J"), "{out}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

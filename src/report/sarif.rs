@@ -115,7 +115,10 @@ pub fn to_value(reports: &[Report], options: &MarkdownOptions) -> Value {
                 "properties": {
                     "update": report.update.as_str(),
                     "roa": report.roa.as_str(),
-                    "roaAccepted": report.roa_accepted.is_some(),
+                    "roaAccepted": report.roa_accepted.as_ref().map(|a| json!({
+                        "reason": sanitize(&a.reason),
+                        "entry": sanitize(&a.entry),
+                    })),
                     "warnings": report.warnings.iter().map(|w| sanitize(w)).collect::<Vec<_>>(),
                 },
             })
