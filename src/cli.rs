@@ -71,7 +71,9 @@ pub enum Command {
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The report for a terminal.
     Human,
+    /// The JSON contract (docs/output.md, docs/output.schema.json).
     Json,
     /// A pull-request comment (with a hidden marker to update it in place).
     Markdown,
@@ -91,11 +93,11 @@ pub enum ColorChoice {
 /// What makes the run exit 1.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
-    /// The update is major.
+    /// A major change that no accept entry covers.
     Major,
-    /// Runs on Atlassian eligibility is lost.
+    /// Runs on Atlassian eligibility is lost, and no `roa: lost` entry accepts it.
     RoaLost,
-    /// Any semantic change at all.
+    /// Any semantic change that no accept entry covers.
     Any,
     /// Never fail (report only).
     Never,
