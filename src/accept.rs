@@ -210,14 +210,21 @@ pub fn apply(file: &AcceptFile, reports: &mut [Report]) -> Vec<String> {
     let mut used = vec![false; file.entries.len()];
     for report in reports.iter_mut() {
         for change in &mut report.changes {
-            let hit = file.entries.iter().position(|e| match &e.matcher {
-                Matcher::Fingerprint(f) => *f == change.fingerprint,
-                Matcher::RulePath { rule, path } => *rule == change.rule && *path == change.path,
-                Matcher::RoaLost => false,
-            });
-            if let Some(i) = hit {
-                used[i] = true;
-                change.accepted = Some(file.entries[i].acceptance());
+            // Every matching entry counts as used (none is stale); the first one is shown.
+            for (i, entry) in file.entries.iter().enumerate() {
+                let hit = match &entry.matcher {
+                    Matcher::Fingerprint(f) => *f == change.fingerprint,
+                    Matcher::RulePath { rule, path } => {
+                        *rule == change.rule && *path == change.path
+                    }
+                    Matcher::RoaLost => false,
+                };
+                if hit {
+                    used[i] = true;
+                    if change.accepted.is_none() {
+                        change.accepted = Some(entry.acceptance());
+                    }
+                }
             }
         }
         if report.roa == RoaChange::Lost {
@@ -296,6 +303,67 @@ mod tests {
             .unwrap()
             .entries
             .is_empty());
+    }
+
+    fn example_report() -> Report {
+        let source = |name: &str, text: &str| crate::load::Source {
+            name: name.into(),
+            text: text.into(),
+        };
+        let old = source("old.yml", "permissions:\n  scopes: [read:jira-work]\n");
+        let new = source(
+            "new.yml",
+            "permissions:\n  scopes: [read:jira-work, write:jira-work]\nremotes:\n  - key: r\n    baseUrl: https://r.example.com\n",
+        );
+        crate::report::compare(Some(&old), &new, &LoadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn apply_marks_matches_counts_every_matching_entry_and_warns_on_stale_ones() {
+        let mut reports = vec![example_report()];
+        let scope = reports[0]
+            .changes
+            .iter()
+            .find(|c| c.rule == RuleId::ScopeAdded)
+            .unwrap()
+            .fingerprint
+            .clone();
+        let file = parse_text(
+            "a.yml",
+            &format!("accept:\n  - rule: scope-added\n    path: permissions.scopes[write:jira-work]\n    reason: first\n  - fingerprint: {scope}\n    reason: second\n  - rule: remote-added\n    path: remotes[key=other]\n    reason: stale\n  - roa: lost\n    reason: badge not needed\n"),
+        )
+        .unwrap();
+        let warnings = apply(&file, &mut reports);
+        let report = &reports[0];
+        let scope = report
+            .changes
+            .iter()
+            .find(|c| c.rule == RuleId::ScopeAdded)
+            .unwrap();
+        let accepted = scope.accepted.as_ref().unwrap();
+        assert_eq!(
+            (
+                accepted.reason.as_str(),
+                accepted.by,
+                accepted.entry.as_str()
+            ),
+            ("first", "rule+path", "a.yml:2")
+        );
+        let remote = report
+            .changes
+            .iter()
+            .find(|c| c.rule == RuleId::RemoteAdded)
+            .unwrap();
+        assert!(remote.accepted.is_none());
+        // The new remote loses RoA: the loss is accepted, the remote-added change is not.
+        assert_eq!(report.roa, RoaChange::Lost);
+        assert!(report.roa_accepted.is_some());
+        assert_eq!(unaccepted_update(report), UpdateLevel::Major);
+        assert!(!roa_lost_unaccepted(report));
+        assert_eq!(
+            warnings,
+            vec!["a.yml:7: accepted rule remote-added at remotes[key=other] matches nothing in this update; remove the stale entry".to_string()]
+        );
     }
 
     #[test]
