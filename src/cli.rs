@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::accept::{self, roa_lost_unaccepted, unaccepted_update};
 use crate::error::Error;
 use crate::load::{read_file, LoadOptions, DEFAULT_MAX_BYTES};
 use crate::report::human::HumanOptions;
-use crate::report::{compare, human, json, Report, UpdateLevel};
-use crate::roa::RoaChange;
+use crate::report::markdown::{self, MarkdownOptions};
+use crate::report::{compare, github, human, json, sarif, Report, UpdateLevel};
 
 /// Exit status: nothing the policy fails on.
 pub const EXIT_OK: i32 = 0;
@@ -28,6 +29,7 @@ Exit status:
 Examples:
   roa-diff v1/manifest.yml v2/manifest.yml
   roa-diff old.yml new.yml --format json --fail-on any
+  roa-diff old.yml new.yml --format markdown --accept .roa-diff.yml
   roa-diff explain egress-added";
 
 #[derive(Parser, Debug)]
@@ -58,12 +60,27 @@ pub enum Command {
         /// A rule id (e.g. egress-added) or a reason code (e.g. HAS_REMOTES).
         id: String,
     },
+    /// Print a shell completion script (bash, zsh, fish, ...).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from the same definitions as --help.
+    Man,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The report for a terminal.
     Human,
+    /// The JSON contract (docs/output.md, docs/output.schema.json).
     Json,
+    /// A pull-request comment (with a hidden marker to update it in place).
+    Markdown,
+    /// GitHub Actions annotations; appends markdown to $GITHUB_STEP_SUMMARY when set.
+    Github,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -76,11 +93,11 @@ pub enum ColorChoice {
 /// What makes the run exit 1.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
-    /// The update is major.
+    /// A major change that no accept entry covers.
     Major,
-    /// Runs on Atlassian eligibility is lost.
+    /// Runs on Atlassian eligibility is lost, and no `roa: lost` entry accepts it.
     RoaLost,
-    /// Any semantic change at all.
+    /// Any semantic change that no accept entry covers.
     Any,
     /// Never fail (report only).
     Never,
@@ -114,6 +131,12 @@ pub struct DiffArgs {
     /// Value for a `${NAME}` declared under environment.variables (before the process environment).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// Accepted changes (default: .roa-diff.yml in the current directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<PathBuf>,
+    /// Where docs/rules.md is published; markdown and SARIF link rule ids to it.
+    #[arg(long, value_name = "URL", default_value_t = markdown::default_rules_url())]
+    pub rules_url: String,
     /// Refuse manifests larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
@@ -135,12 +158,13 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.to_string()))
 }
 
-/// Whether the policy trips on this report.
+/// Whether the policy trips on this report. Accepted changes (and an accepted loss of Runs on
+/// Atlassian) never trip it.
 pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
     fail_on.iter().any(|f| match f {
-        FailOn::Major => report.update == UpdateLevel::Major,
-        FailOn::RoaLost => report.roa == RoaChange::Lost,
-        FailOn::Any => report.update != UpdateLevel::None,
+        FailOn::Major => unaccepted_update(report) == UpdateLevel::Major,
+        FailOn::RoaLost => roa_lost_unaccepted(report),
+        FailOn::Any => unaccepted_update(report) != UpdateLevel::None,
         FailOn::Never => false,
     })
 }
@@ -168,9 +192,27 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
     options.max_bytes = args.max_bytes;
     let old = read_file(old, options.max_bytes)?;
     let new = read_file(new, options.max_bytes)?;
-    let report = compare(Some(&old), &new, &options)?;
+    let mut report = compare(Some(&old), &new, &options)?;
+    if let Some(file) = accept::discover(args.accept.as_deref())? {
+        let stale = accept::apply(&file, std::slice::from_mut(&mut report));
+        report.warnings.extend(stale);
+    }
+    let md_options = MarkdownOptions {
+        rules_url: args.rules_url.clone(),
+    };
     let text = match args.format {
         Format::Json => json::render(&report),
+        Format::Markdown => markdown::render(&report, &md_options),
+        Format::Sarif => sarif::render(&report, &md_options),
+        Format::Github => {
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                github::append_step_summary(
+                    std::path::Path::new(&path),
+                    &markdown::render(&report, &md_options),
+                )?;
+            }
+            github::render(&report)
+        }
         Format::Human => human::render(
             &report,
             &HumanOptions {
@@ -225,6 +267,22 @@ pub fn main() -> i32 {
                 ),
             )),
         },
+        Some(Command::Completions { shell }) => {
+            let mut text = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "roa-diff", &mut text);
+            write_stdout(&String::from_utf8_lossy(&text));
+            Ok(EXIT_OK)
+        }
+        Some(Command::Man) => {
+            let mut text = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut text) {
+                Ok(()) => {
+                    write_stdout(&String::from_utf8_lossy(&text));
+                    Ok(EXIT_OK)
+                }
+                Err(e) => Err(Error::new("roa-diff man", e.to_string())),
+            }
+        }
         None => run_diff(&cli.diff),
     };
     match result {

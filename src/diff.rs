@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 
+use crate::accept::Acceptance;
+use crate::fingerprint::fingerprint;
 use crate::model::REMOTE_OPERATIONS;
 use crate::model::{Egress, EgressTarget, Located, Manifest, Module, Provider, Remote, WebTrigger};
 use crate::rules::{Level, RuleId};
@@ -28,6 +30,10 @@ pub struct Change {
     pub message: String,
     pub before: Json,
     pub after: Json,
+    /// Stable identity of this change (see `fingerprint`), for accepting it.
+    pub fingerprint: String,
+    /// Set when a `.roa-diff.yml` entry accepts the change (see `accept`).
+    pub accepted: Option<Acceptance>,
 }
 
 /// The two manifests being compared, with the names warnings use.
@@ -57,12 +63,14 @@ impl Diff {
         self.changes.push(Change {
             rule,
             level: rule.level(),
+            fingerprint: fingerprint(rule, &path, &before, &after),
             path,
             line,
             side,
             message,
             before,
             after,
+            accepted: None,
         });
     }
 

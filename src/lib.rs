@@ -6,10 +6,12 @@
 //! classifies the changes with the [`rules`] catalogue, [`roa`] decides eligibility, and
 //! [`report`] renders the result.
 
+pub mod accept;
 pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod explain;
+pub mod fingerprint;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -117,3 +117,97 @@ fn every_corpus_pair_is_read_and_diffs_symmetrically() {
         failures.join("\n")
     );
 }
+
+/// Every pull-request format on every real update: the JSON validates against the schema, the
+/// markdown has one table row of six cells per change and no HTML but its marker, the workflow
+/// commands are one line each, SARIF has one result per change, and fingerprints are unique.
+#[test]
+fn every_format_renders_every_corpus_pair() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    use roa_diff::report::markdown::{MarkdownOptions, MARKER};
+    use roa_diff::report::{github, json, markdown, sarif};
+    use roa_diff::roa::RoaChange;
+
+    let Some(dir) = corpus_dir() else {
+        println!("note: ../shared/corpus/INDEX.tsv not found; corpus test skipped");
+        return;
+    };
+    let schema_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/output.schema.json"),
+    )
+    .unwrap();
+    let validator =
+        jsonschema::validator_for(&serde_json::from_str(&schema_text).unwrap()).unwrap();
+    let options = MarkdownOptions {
+        rules_url: "docs/rules.md".into(),
+    };
+    let mut failures = Vec::new();
+    for (parent, file) in pairs(&dir) {
+        let read = |f: &str| read_file(&dir.join(f), 16 << 20).unwrap();
+        let Ok(report) = run(&read(&parent), &read(&file)) else {
+            continue; // reported by the test above
+        };
+        let name = format!("{parent} -> {file}");
+        let n = report.changes.len();
+
+        if let Some(e) = validator.iter_errors(&json::to_value(&report)).next() {
+            failures.push(format!("{name}: json: {e} at {}", e.instance_path()));
+        }
+
+        let md = markdown::render(&report, &options);
+        let (mut rows, mut bad_rows, mut html) = (0, 0, Vec::new());
+        let mut cells = 0;
+        for event in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+            match event {
+                Event::Start(Tag::TableRow) => {
+                    rows += 1;
+                    cells = 0;
+                }
+                Event::Start(Tag::TableCell) => cells += 1,
+                Event::End(pulldown_cmark::TagEnd::TableRow) if cells != 6 => bad_rows += 1,
+                Event::Html(h) | Event::InlineHtml(h) if h.trim() != MARKER => {
+                    html.push(h.to_string())
+                }
+                _ => {}
+            }
+        }
+        if rows != n || bad_rows > 0 || !html.is_empty() {
+            failures.push(format!(
+                "{name}: markdown: {rows} rows for {n} changes, {bad_rows} malformed, html {html:?}"
+            ));
+        }
+
+        let gh = github::render(&report);
+        let expected = n + usize::from(report.roa == RoaChange::Lost) + report.warnings.len() + 1;
+        let lines: Vec<&str> = gh.lines().collect();
+        let commands_ok = lines[..lines.len() - 1].iter().all(|l| {
+            l.starts_with("::error ") || l.starts_with("::notice ") || l.starts_with("::warning ")
+        });
+        if lines.len() != expected || !commands_ok {
+            failures.push(format!(
+                "{name}: github: {} lines, expected {expected}",
+                lines.len()
+            ));
+        }
+
+        let sarif = sarif::to_value(std::slice::from_ref(&report), &options);
+        if sarif["runs"][0]["results"].as_array().map(Vec::len) != Some(n) {
+            failures.push(format!("{name}: sarif results"));
+        }
+
+        let fingerprints: BTreeSet<&str> = report
+            .changes
+            .iter()
+            .map(|c| c.fingerprint.as_str())
+            .collect();
+        if fingerprints.len() != n {
+            failures.push(format!("{name}: repeated fingerprint among {n} changes"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -7,7 +7,6 @@ use similar::ChangeTag;
 
 use super::context::LineDiff;
 use super::{Report, SideReport, UpdateLevel};
-use crate::diff::Side;
 use crate::roa::RoaChange;
 use crate::rules::Level;
 
@@ -86,17 +85,26 @@ fn roa_line(report: &Report, s: &Style) -> String {
         RoaChange::Gained => s.green("gained (not eligible before, eligible after)"),
         RoaChange::StillIneligible => "still ineligible (not eligible before or after)".to_string(),
     };
-    format!("Runs on Atlassian: {text}")
+    match &report.roa_accepted {
+        Some(a) => format!(
+            "Runs on Atlassian: {text}, accepted ({}: {})",
+            sanitize(&a.entry),
+            sanitize(&a.reason)
+        ),
+        None => format!("Runs on Atlassian: {text}"),
+    }
 }
 
-fn location(side: &SideReport, line: Option<usize>) -> String {
+/// `file:line`, or the file alone when the line is unknown.
+pub fn location(side: &SideReport, line: Option<usize>) -> String {
     match line {
         Some(l) => format!("{}:{l}", side.source),
         None => side.source.clone(),
     }
 }
 
-fn value_text(v: &serde_json::Value) -> String {
+/// A before/after value as one line of text: strings bare, absent as `(none)`.
+pub fn value_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "(none)".into(),
         serde_json::Value::String(s) => s.clone(),
@@ -131,16 +139,22 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             Level::Major => s.red("major"),
             Level::Minor => s.yellow("minor"),
         };
-        let side = match change.side {
-            Side::Old => &report.old,
-            Side::New => &report.new,
-        };
+        let side = report.side(change.side);
         let _ = writeln!(
             out,
             "  {level}  {:<28} {}",
             change.rule.as_str(),
             sanitize(&change.path)
         );
+        if let Some(a) = &change.accepted {
+            let _ = writeln!(
+                out,
+                "         {} ({}): {}",
+                s.green("accepted"),
+                sanitize(&a.entry),
+                sanitize(&a.reason)
+            );
+        }
         let _ = writeln!(
             out,
             "         {}  {}",

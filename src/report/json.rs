@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{Report, SideReport, UpdateLevel};
+use crate::accept::{unaccepted_update, Acceptance};
 use crate::diff::Change;
 use crate::roa::{Reason, RoaChange};
 
@@ -13,7 +14,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Serialize)]
 struct JsonReport<'a> {
     schema_version: u32,
-    verdict: Verdict,
+    verdict: Verdict<'a>,
     old: JsonSide<'a>,
     new: JsonSide<'a>,
     changes: &'a [Change],
@@ -21,16 +22,19 @@ struct JsonReport<'a> {
 }
 
 #[derive(Serialize)]
-struct Verdict {
+struct Verdict<'a> {
     update: UpdateLevel,
-    roa: RoaVerdict,
+    /// The update level counting only changes no accept entry covers.
+    unaccepted_update: UpdateLevel,
+    roa: RoaVerdict<'a>,
 }
 
 #[derive(Serialize)]
-struct RoaVerdict {
+struct RoaVerdict<'a> {
     before: bool,
     after: bool,
     change: RoaChange,
+    accepted: Option<&'a Acceptance>,
 }
 
 #[derive(Serialize)]
@@ -60,10 +64,12 @@ pub fn to_value(report: &Report) -> serde_json::Value {
         schema_version: SCHEMA_VERSION,
         verdict: Verdict {
             update: report.update,
+            unaccepted_update: unaccepted_update(report),
             roa: RoaVerdict {
                 before: report.old.eligible(),
                 after: report.new.eligible(),
                 change: report.roa,
+                accepted: report.roa_accepted.as_ref(),
             },
         },
         old: (&report.old).into(),

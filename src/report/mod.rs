@@ -1,12 +1,16 @@
 //! The result of comparing two manifests, and its renderings (one file per format).
 
 pub mod context;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use serde::Serialize;
 
-use crate::diff::{diff, Change, Sides};
+use crate::accept::Acceptance;
+use crate::diff::{diff, Change, Side, Sides};
 use crate::error::Result;
 use crate::load::{parse, Document, LoadOptions, Source};
 use crate::model::{EgressTarget, Manifest};
@@ -71,6 +75,18 @@ pub struct Report {
     /// Major changes first, then in diff order.
     pub changes: Vec<Change>,
     pub warnings: Vec<String>,
+    /// Set when an accept file accepts losing Runs on Atlassian (see `accept`).
+    pub roa_accepted: Option<Acceptance>,
+}
+
+impl Report {
+    /// The side a change's line points into.
+    pub fn side(&self, side: Side) -> &SideReport {
+        match side {
+            Side::Old => &self.old,
+            Side::New => &self.new,
+        }
+    }
 }
 
 fn load(source: &Source, options: &LoadOptions) -> Result<(Document, Manifest)> {
@@ -116,6 +132,7 @@ pub fn compare(old: Option<&Source>, new: &Source, options: &LoadOptions) -> Res
         roa,
         changes,
         warnings,
+        roa_accepted: None,
     })
 }
 

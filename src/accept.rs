@@ -1,0 +1,406 @@
+//! Accepted changes: a checked-in `.roa-diff.yml` (or `--accept FILE`) lists major changes a
+//! team has agreed to, each with a reason. Accepted changes are still reported, marked
+//! accepted, but do not trip `--fail-on`. An entry that matches nothing is reported as a
+//! warning, so stale acceptances do not pile up.
+//!
+//! ```yaml
+//! accept:
+//!   - fingerprint: 3f0c9a1b2d4e5f60      # one exact change (see `fingerprint`)
+//!     reason: Billing backend approved in SEC-123
+//!   - rule: scope-added                    # a rule at a manifest path, whatever the values
+//!     path: permissions.scopes[write:jira-work]
+//!     reason: Needed for the bulk editor
+//!   - roa: lost                            # losing Runs on Atlassian, for the roa-lost policy
+//!     reason: The billing remote is worth the badge
+//! ```
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::fingerprint::{is_fingerprint, FINGERPRINT_LEN};
+use crate::load::{parse, read_file, LoadOptions, Node, DEFAULT_MAX_BYTES};
+use crate::report::{Report, UpdateLevel};
+use crate::roa::RoaChange;
+use crate::rules::RuleId;
+
+/// The file looked for in the current directory when `--accept` is not given.
+pub const DEFAULT_FILE: &str = ".roa-diff.yml";
+
+/// What one entry matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    Fingerprint(String),
+    RulePath {
+        rule: RuleId,
+        path: String,
+    },
+    /// Runs on Atlassian eligibility being lost.
+    RoaLost,
+}
+
+impl Matcher {
+    fn kind(&self) -> &'static str {
+        match self {
+            Matcher::Fingerprint(_) => "fingerprint",
+            Matcher::RulePath { .. } => "rule+path",
+            Matcher::RoaLost => "roa",
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Matcher::Fingerprint(f) => format!("fingerprint {f}"),
+            Matcher::RulePath { rule, path } => format!("rule {rule} at {path}"),
+            Matcher::RoaLost => "roa: lost".to_string(),
+        }
+    }
+}
+
+/// One entry of an accept file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub matcher: Matcher,
+    pub reason: String,
+    /// `FILE:LINE` of the entry, for output and stale warnings.
+    pub location: String,
+}
+
+/// A parsed accept file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AcceptFile {
+    pub entries: Vec<Entry>,
+}
+
+/// How a change (or the loss of Runs on Atlassian) was accepted; shown in every format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    pub reason: String,
+    /// `fingerprint`, `rule+path` or `roa`: which kind of entry matched.
+    pub by: &'static str,
+    /// `FILE:LINE` of the entry.
+    pub entry: String,
+}
+
+impl Entry {
+    fn acceptance(&self) -> Acceptance {
+        Acceptance {
+            reason: self.reason.clone(),
+            by: self.matcher.kind(),
+            entry: self.location.clone(),
+        }
+    }
+}
+
+const ENTRY_KEYS: &[&str] = &["fingerprint", "rule", "path", "roa", "reason"];
+
+fn location(node: &Node, file: &str) -> String {
+    match node.line {
+        Some(line) => format!("{file}:{line}"),
+        None => file.to_string(),
+    }
+}
+
+fn parse_entry(node: &Node, file: &str) -> Result<Entry> {
+    for (key, child) in node.entries()? {
+        if !ENTRY_KEYS.contains(&key.as_str()) {
+            return Err(child.error(format!(
+                "unknown key `{key}` (expected {})",
+                ENTRY_KEYS.join(", ")
+            )));
+        }
+    }
+    let reason = node.required_str("reason")?.trim().to_string();
+    if reason.is_empty() {
+        return Err(node.error("`reason` must say why the change is accepted"));
+    }
+    let fingerprint = node.opt_str("fingerprint")?;
+    let rule = node.opt_str("rule")?;
+    let path = node.opt_str("path")?;
+    let roa = node.opt_str("roa")?;
+    let matcher = match (fingerprint, rule, path, roa) {
+        (Some((f, line)), None, None, None) => {
+            if !is_fingerprint(f) {
+                return Err(Error::new(file, format!(
+                    "`{f}` is not a fingerprint ({FINGERPRINT_LEN} lower-case hex digits, as printed by roa-diff)"
+                ))
+                .at(line)
+                .key(format!("{}.fingerprint", node.path)));
+            }
+            Matcher::Fingerprint(f.to_string())
+        }
+        (None, Some((rule, line)), Some((path, _)), None) => {
+            let Some(rule) = RuleId::from_id(rule) else {
+                return Err(Error::new(
+                    file,
+                    format!("unknown rule `{rule}` (see `roa-diff rules`)"),
+                )
+                .at(line)
+                .key(format!("{}.rule", node.path)));
+            };
+            Matcher::RulePath {
+                rule,
+                path: path.to_string(),
+            }
+        }
+        (None, None, None, Some(("lost", _))) => Matcher::RoaLost,
+        (None, None, None, Some((other, line))) => {
+            return Err(Error::new(
+                file,
+                format!("`roa: {other}`: only `roa: lost` can be accepted"),
+            )
+            .at(line)
+            .key(format!("{}.roa", node.path)))
+        }
+        _ => {
+            return Err(node.error(
+                "an entry needs exactly one of: `fingerprint`, `rule` with `path`, or `roa: lost`",
+            ))
+        }
+    };
+    Ok(Entry {
+        matcher,
+        reason,
+        location: location(node, file),
+    })
+}
+
+/// Parses accept-file text; `name` is what errors call the file.
+pub fn parse_text(name: &str, text: &str) -> Result<AcceptFile> {
+    let source = crate::load::Source {
+        name: name.to_string(),
+        text: text.to_string(),
+    };
+    // The manifest reader: one document, duplicate keys rejected, a mapping at the root. No
+    // variables are declared in an accept file, so `${X}` stays literal.
+    let doc = parse(&source, &LoadOptions::default())?;
+    let root = doc.root();
+    if !root.value.is_null() {
+        for (key, child) in root.entries()? {
+            if key != "accept" {
+                return Err(child.error(format!("unknown key `{key}` (expected `accept`)")));
+            }
+        }
+    }
+    let mut entries = Vec::new();
+    if let Some(list) = root.field("accept")? {
+        for item in list.seq()? {
+            entries.push(parse_entry(&item, name)?);
+        }
+    }
+    Ok(AcceptFile { entries })
+}
+
+/// Reads `--accept FILE` (which must exist), else `.roa-diff.yml` in the current directory if
+/// there is one.
+pub fn discover(explicit: Option<&Path>) -> Result<Option<AcceptFile>> {
+    let path = match explicit {
+        Some(p) => p,
+        None if Path::new(DEFAULT_FILE).is_file() => Path::new(DEFAULT_FILE),
+        None => return Ok(None),
+    };
+    let source = read_file(path, DEFAULT_MAX_BYTES)?;
+    parse_text(&source.name, &source.text).map(Some)
+}
+
+/// Marks the changes the file accepts in every report (a multi-app run passes them all, so an
+/// entry is stale only if it matches nothing anywhere). Returns a warning per stale entry.
+pub fn apply(file: &AcceptFile, reports: &mut [Report]) -> Vec<String> {
+    let mut used = vec![false; file.entries.len()];
+    for report in reports.iter_mut() {
+        for change in &mut report.changes {
+            // Every matching entry counts as used (none is stale); the first one is shown.
+            for (i, entry) in file.entries.iter().enumerate() {
+                let hit = match &entry.matcher {
+                    Matcher::Fingerprint(f) => *f == change.fingerprint,
+                    Matcher::RulePath { rule, path } => {
+                        *rule == change.rule && *path == change.path
+                    }
+                    Matcher::RoaLost => false,
+                };
+                if hit {
+                    used[i] = true;
+                    if change.accepted.is_none() {
+                        change.accepted = Some(entry.acceptance());
+                    }
+                }
+            }
+        }
+        if report.roa == RoaChange::Lost {
+            if let Some(i) = file
+                .entries
+                .iter()
+                .position(|e| e.matcher == Matcher::RoaLost)
+            {
+                used[i] = true;
+                report.roa_accepted = Some(file.entries[i].acceptance());
+            }
+        }
+    }
+    file.entries
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|(e, _)| {
+            format!(
+                "{}: accepted {} matches nothing in this update; remove the stale entry",
+                e.location,
+                e.matcher.describe()
+            )
+        })
+        .collect()
+}
+
+/// The update level counting only changes nothing accepts: what `--fail-on major|any` sees.
+pub fn unaccepted_update(report: &Report) -> UpdateLevel {
+    UpdateLevel::from(
+        report
+            .changes
+            .iter()
+            .filter(|c| c.accepted.is_none())
+            .map(|c| c.level)
+            .max(),
+    )
+}
+
+/// Whether Runs on Atlassian is lost and no `roa: lost` entry accepts it.
+pub fn roa_lost_unaccepted(report: &Report) -> bool {
+    report.roa == RoaChange::Lost && report.roa_accepted.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse_text(".roa-diff.yml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_each_kind_of_entry_with_its_line() {
+        let file = parse_text(
+            ".roa-diff.yml",
+            "accept:\n  - fingerprint: 0123456789abcdef\n    reason: ok\n  - rule: scope-added\n    path: permissions.scopes[a]\n    reason: fine\n  - roa: lost\n    reason: worth it\n",
+        )
+        .unwrap();
+        assert_eq!(file.entries.len(), 3);
+        assert_eq!(
+            file.entries[0].matcher,
+            Matcher::Fingerprint("0123456789abcdef".into())
+        );
+        assert_eq!(file.entries[0].location, ".roa-diff.yml:2");
+        assert_eq!(
+            file.entries[1].matcher,
+            Matcher::RulePath {
+                rule: RuleId::ScopeAdded,
+                path: "permissions.scopes[a]".into()
+            }
+        );
+        assert_eq!(file.entries[2].matcher, Matcher::RoaLost);
+        assert_eq!(file.entries[2].reason, "worth it");
+        assert!(parse_text("x", "# nothing accepted yet\n")
+            .unwrap()
+            .entries
+            .is_empty());
+    }
+
+    fn example_report() -> Report {
+        let source = |name: &str, text: &str| crate::load::Source {
+            name: name.into(),
+            text: text.into(),
+        };
+        let old = source("old.yml", "permissions:\n  scopes: [read:jira-work]\n");
+        let new = source(
+            "new.yml",
+            "permissions:\n  scopes: [read:jira-work, write:jira-work]\nremotes:\n  - key: r\n    baseUrl: https://r.example.com\n",
+        );
+        crate::report::compare(Some(&old), &new, &LoadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn apply_marks_matches_counts_every_matching_entry_and_warns_on_stale_ones() {
+        let mut reports = vec![example_report()];
+        let scope = reports[0]
+            .changes
+            .iter()
+            .find(|c| c.rule == RuleId::ScopeAdded)
+            .unwrap()
+            .fingerprint
+            .clone();
+        let file = parse_text(
+            "a.yml",
+            &format!("accept:\n  - rule: scope-added\n    path: permissions.scopes[write:jira-work]\n    reason: first\n  - fingerprint: {scope}\n    reason: second\n  - rule: remote-added\n    path: remotes[key=other]\n    reason: stale\n  - roa: lost\n    reason: badge not needed\n"),
+        )
+        .unwrap();
+        let warnings = apply(&file, &mut reports);
+        let report = &reports[0];
+        let scope = report
+            .changes
+            .iter()
+            .find(|c| c.rule == RuleId::ScopeAdded)
+            .unwrap();
+        let accepted = scope.accepted.as_ref().unwrap();
+        assert_eq!(
+            (
+                accepted.reason.as_str(),
+                accepted.by,
+                accepted.entry.as_str()
+            ),
+            ("first", "rule+path", "a.yml:2")
+        );
+        let remote = report
+            .changes
+            .iter()
+            .find(|c| c.rule == RuleId::RemoteAdded)
+            .unwrap();
+        assert!(remote.accepted.is_none());
+        // The new remote loses RoA: the loss is accepted, the remote-added change is not.
+        assert_eq!(report.roa, RoaChange::Lost);
+        assert!(report.roa_accepted.is_some());
+        assert_eq!(unaccepted_update(report), UpdateLevel::Major);
+        assert!(!roa_lost_unaccepted(report));
+        assert_eq!(
+            warnings,
+            vec!["a.yml:7: accepted rule remote-added at remotes[key=other] matches nothing in this update; remove the stale entry".to_string()]
+        );
+    }
+
+    #[test]
+    fn bad_entries_are_errors_naming_file_line_and_key() {
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n");
+        assert!(
+            e.starts_with(".roa-diff.yml:2: accept[0]: missing required `reason`"),
+            "{e}"
+        );
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n    reason: '  '\n");
+        assert!(e.contains("`reason` must say why"), "{e}");
+        let e = err("accept:\n  - fingerprint: XYZ\n    reason: r\n");
+        assert!(
+            e.starts_with(".roa-diff.yml:2: accept[0].fingerprint: `XYZ` is not a fingerprint"),
+            "{e}"
+        );
+        let e = err("accept:\n  - rule: scope-addd\n    path: p\n    reason: r\n");
+        assert!(
+            e.contains(":2: accept[0].rule: unknown rule `scope-addd`"),
+            "{e}"
+        );
+        let e = err("accept:\n  - rule: scope-added\n    reason: r\n");
+        assert!(e.contains("exactly one of"), "{e}");
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n    rule: scope-added\n    path: p\n    reason: r\n");
+        assert!(e.contains("exactly one of"), "{e}");
+        let e = err("accept:\n  - roa: gained\n    reason: r\n");
+        assert!(e.contains("only `roa: lost`"), "{e}");
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n    reasn: r\n    reason: r\n");
+        assert!(
+            e.contains(":3: accept[0].reasn: unknown key `reasn`"),
+            "{e}"
+        );
+        let e = err("accepted: []\n");
+        assert!(e.contains("unknown key `accepted`"), "{e}");
+        let e = err("- a\n");
+        assert!(e.contains("must be a mapping"), "{e}");
+        let e = err("accept: [\n");
+        assert!(e.starts_with(".roa-diff.yml:"), "{e}");
+    }
+}
