@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
-use crate::load::{read_file, LoadOptions, DEFAULT_MAX_BYTES};
+use crate::git::{open_repo, read_input, resolve_revisions, RevisionArgs};
+use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
+use crate::report::apps::{self, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::report::{compare, human, json, Report, UpdateLevel};
 use crate::roa::RoaChange;
@@ -28,6 +30,9 @@ Exit status:
 Examples:
   roa-diff v1/manifest.yml v2/manifest.yml
   roa-diff old.yml new.yml --format json --fail-on any
+  roa-diff v1.4.0:manifest.yml manifest.yml
+  roa-diff --git v1.4.0            # every Forge manifest, v1.4.0 against the working tree
+  roa-diff --git --base-tag 'v*'   # against the newest release tag
   roa-diff explain egress-added";
 
 #[derive(Parser, Debug)]
@@ -58,6 +63,9 @@ pub enum Command {
         /// A rule id (e.g. egress-added) or a reason code (e.g. HAS_REMOTES).
         id: String,
     },
+    /// Install or remove the git hook that gates commits or release tags (see docs/git.md).
+    #[command(subcommand)]
+    Hook(crate::hook::HookCommand),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -86,21 +94,10 @@ pub enum FailOn {
     Never,
 }
 
-#[derive(Args, Debug)]
-pub struct DiffArgs {
-    /// The old manifest (the released version).
-    #[arg(value_name = "OLD")]
-    pub old: Option<PathBuf>,
-    /// The new manifest (the version about to be deployed).
-    #[arg(value_name = "NEW")]
-    pub new: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Colour in human output (NO_COLOR is respected with auto).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// When to exit 1, as a comma list.
+/// `--fail-on`, shared by the diff and the hooks.
+#[derive(Args, Debug, Clone)]
+pub struct Policy {
+    /// When to fail (exit 1; in a hook, refuse the commit or push), as a comma list.
     #[arg(
         long,
         value_enum,
@@ -108,6 +105,35 @@ pub struct DiffArgs {
         default_value = "major,roa-lost"
     )]
     pub fail_on: Vec<FailOn>,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old manifest (the released version): a path, REV:PATH, :PATH (the index) or - (stdin).
+    /// With --git: the BASE revision, or BASE..HEAD.
+    #[arg(value_name = "OLD")]
+    pub old: Option<PathBuf>,
+    /// The new manifest (the version about to be deployed), in the same forms.
+    /// With --git: the HEAD revision (default: the working tree).
+    #[arg(value_name = "NEW")]
+    pub new: Option<PathBuf>,
+    /// Compare every Forge manifest in two git revisions (BASE [HEAD], or BASE..HEAD).
+    #[arg(long)]
+    pub git: bool,
+    /// With --git: HEAD is the index (staged changes) instead of the working tree.
+    #[arg(long)]
+    pub staged: bool,
+    /// With --git: BASE is the newest tag matching GLOB reachable from HEAD (implies --git).
+    #[arg(long, value_name = "GLOB")]
+    pub base_tag: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour in human output (NO_COLOR is respected with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub policy: Policy,
     /// Show N lines of the textual diff around each change.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,
@@ -135,6 +161,12 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.to_string()))
 }
 
+/// Whether the policy trips on any app of a `--git` report (`any` also trips on a removed app).
+pub fn apps_policy_trips(report: &AppsReport, fail_on: &[FailOn]) -> bool {
+    report.reports().any(|r| policy_trips(r, fail_on))
+        || (fail_on.contains(&FailOn::Any) && report.any_removed())
+}
+
 /// Whether the policy trips on this report.
 pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
     fail_on.iter().any(|f| match f {
@@ -156,31 +188,73 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+impl DiffArgs {
+    pub fn load_options(&self) -> LoadOptions {
+        let mut options = LoadOptions::with_process_env();
+        options.vars = self.vars.iter().cloned().collect::<BTreeMap<_, _>>();
+        options.max_bytes = self.max_bytes;
+        options
+    }
+
+    fn human_options(&self) -> HumanOptions {
+        HumanOptions {
+            color: use_color(self.color),
+            context: self.context,
+        }
+    }
+}
+
 fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
+    if args.git || args.base_tag.is_some() {
+        return run_git(args);
+    }
+    if args.staged {
+        return Err(Error::new("--staged", "only applies with --git"));
+    }
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
         return Err(Error::new(
             "roa-diff",
-            "expected two manifests: roa-diff OLD NEW (see --help)",
+            "expected two manifests: roa-diff OLD NEW, or roa-diff --git BASE [HEAD] (see --help)",
         ));
     };
-    let mut options = LoadOptions::with_process_env();
-    options.vars = args.vars.iter().cloned().collect::<BTreeMap<_, _>>();
-    options.max_bytes = args.max_bytes;
-    let old = read_file(old, options.max_bytes)?;
-    let new = read_file(new, options.max_bytes)?;
+    if old.as_os_str() == "-" && new.as_os_str() == "-" {
+        return Err(Error::new("-", "stdin can be only one of OLD and NEW"));
+    }
+    let options = args.load_options();
+    let old = read_input(old, options.max_bytes)?;
+    let new = read_input(new, options.max_bytes)?;
     let report = compare(Some(&old), &new, &options)?;
     let text = match args.format {
         Format::Json => json::render(&report),
-        Format::Human => human::render(
-            &report,
-            &HumanOptions {
-                color: use_color(args.color),
-                context: args.context,
-            },
-        ),
+        Format::Human => human::render(&report, &args.human_options()),
     };
     write_stdout(&text);
-    Ok(if policy_trips(&report, &args.fail_on) {
+    Ok(if policy_trips(&report, &args.policy.fail_on) {
+        EXIT_POLICY
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `--git`: every Forge manifest in two revisions; the exit status is the worst over all apps.
+fn run_git(args: &DiffArgs) -> Result<i32, Error> {
+    let text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
+    let repo = open_repo("roa-diff --git")?;
+    let revisions = RevisionArgs {
+        base: text(&args.old),
+        head: text(&args.new),
+        staged: args.staged,
+        base_tag: args.base_tag.clone(),
+    };
+    let (base, head, notes) = resolve_revisions(&repo, &revisions)?;
+    let mut report =
+        crate::git::apps::compare_snapshots(&repo, &base, &head, &args.load_options())?;
+    report.notes = notes;
+    write_stdout(&match args.format {
+        Format::Json => apps::render_json(&report),
+        Format::Human => apps::render_human(&report, &args.human_options()),
+    });
+    Ok(if apps_policy_trips(&report, &args.policy.fail_on) {
         EXIT_POLICY
     } else {
         EXIT_OK
@@ -225,6 +299,7 @@ pub fn main() -> i32 {
                 ),
             )),
         },
+        Some(Command::Hook(command)) => crate::hook::run(command),
         None => run_diff(&cli.diff),
     };
     match result {

@@ -10,6 +10,8 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod explain;
+pub mod git;
+pub mod hook;
 pub mod load;
 pub mod model;
 pub mod report;

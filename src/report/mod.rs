@@ -1,5 +1,6 @@
 //! The result of comparing two manifests, and its renderings (one file per format).
 
+pub mod apps;
 pub mod context;
 pub mod human;
 pub mod json;
