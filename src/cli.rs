@@ -33,6 +33,7 @@ Examples:
   roa-diff v1.4.0:manifest.yml manifest.yml
   roa-diff --git v1.4.0            # every Forge manifest, v1.4.0 against the working tree
   roa-diff --git --base-tag 'v*'   # against the newest release tag
+  roa-diff log --releases 'v*'     # each release's verdict, and the commits behind it
   roa-diff explain egress-added";
 
 #[derive(Parser, Debug)]
@@ -66,6 +67,8 @@ pub enum Command {
     /// Install or remove the git hook that gates commits or release tags (see docs/git.md).
     #[command(subcommand)]
     Hook(crate::hook::HookCommand),
+    /// Commits that changed a Forge manifest, newest first, with what each did (see docs/git.md).
+    Log(crate::log::LogArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -300,6 +303,7 @@ pub fn main() -> i32 {
             )),
         },
         Some(Command::Hook(command)) => crate::hook::run(command),
+        Some(Command::Log(args)) => crate::log::run(args),
         None => run_diff(&cli.diff),
     };
     match result {

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod git;
 pub mod hook;
 pub mod load;
+pub mod log;
 pub mod model;
 pub mod report;
 pub mod roa;

@@ -239,7 +239,7 @@ pub struct RevisionArgs {
 }
 
 /// An empty side of `A..B` means HEAD, as in git.
-fn or_head(rev: &str) -> String {
+pub(crate) fn or_head(rev: &str) -> String {
     if rev.is_empty() { "HEAD" } else { rev }.to_string()
 }
 

@@ -66,16 +66,6 @@ impl<'r> Snapshot<'r> {
         })
     }
 
-    /// A commit's tree by id, named by its short id.
-    pub fn commit(repo: &'r Repository, id: Oid) -> Result<Self> {
-        let rev = id.to_string()[..12].to_string();
-        let tree = repo
-            .find_commit(id)
-            .and_then(|c| c.tree())
-            .map_err(|e| git_error(&rev, e))?;
-        Ok(Snapshot::Tree { rev, tree })
-    }
-
     /// The index (honours `GIT_INDEX_FILE`, as set by git while a hook runs).
     pub fn index(repo: &Repository) -> Result<Self> {
         let index = repo.index().map_err(|e| git_error("(index)", e))?;
