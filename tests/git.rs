@@ -131,6 +131,41 @@ fn ci_errors_are_one_clear_line() {
     assert!(err.contains("unknown revision `nope`"), "{err}");
 }
 
+#[test]
+fn shallow_clones_get_the_fetch_hint() {
+    let r = Repo::new("shallow");
+    r.write("manifest.yml", &v1("a"));
+    r.commit("first");
+    r.git(&["tag", "v1.0.0"]);
+    r.write("manifest.yml", &minor("a"));
+    r.commit("second");
+    let shallow = r.root.join("shallow");
+    let url = format!("file://{}", r.dir.display());
+    let o = r.git_in(
+        &r.root,
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-tags",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    let err = one_line_error(&r.run_in(&shallow, &["v1.0.0:manifest.yml", "manifest.yml"], ""));
+    assert!(err.contains("unknown revision `v1.0.0`"), "{err}");
+    assert!(
+        err.contains("shallow clone") && err.contains("--unshallow"),
+        "{err}"
+    );
+    // No tag to compare with: in a shallow clone that is an error, not a first release.
+    let err = one_line_error(&r.run_in(&shallow, &["--git", "--base-tag", "v*"], ""));
+    assert!(err.contains("shallow clone"), "{err}");
+}
+
 /// Two releases of a repository with four apps: one moved (and changed a little), one made
 /// major, one deleted, one added.
 fn four_apps() -> Repo {

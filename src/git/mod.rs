@@ -79,14 +79,19 @@ pub fn read_input(arg: &Path, max_bytes: u64) -> Result<Source> {
 /// Opens the repository around the current directory (or `$GIT_DIR`, as hooks set it).
 /// `what` names the input the repository was needed for, for the error.
 pub fn open_repo(what: &str) -> Result<Repository> {
-    Repository::open_from_env().map_err(|_| {
+    Repository::open_from_env().map_err(|e| {
         let here = std::env::current_dir()
             .map(|d| d.display().to_string())
             .unwrap_or_default();
-        Error::new(
-            what,
-            format!("not a git repository (searched from {here} upwards; run it inside a clone or set GIT_DIR)"),
-        )
+        let message = if e.code() == git2::ErrorCode::NotFound {
+            format!("not a git repository (searched from {here} upwards; run it inside a clone or set GIT_DIR)")
+        } else if e.code() == git2::ErrorCode::Owner {
+            // Common in CI containers, where the checkout belongs to another user.
+            format!("cannot open the git repository: {} (trust it with git config --global --add safe.directory DIR)", e.message())
+        } else {
+            format!("cannot open the git repository: {}", e.message())
+        };
+        Error::new(what, message)
     })
 }
 
