@@ -240,6 +240,30 @@ fn every_app_is_paired_and_the_worst_verdict_wins() {
     // The range form is the same comparison.
     let (_, range) = r.json(&["--git", "v1.0.0..v2.0.0"]);
     assert_eq!(range, v);
+    // Three dots: from the merge base, here v1.0.0's commit itself.
+    r.git(&["checkout", "-q", "-b", "side", "v1.0.0"]);
+    r.write("apps/side/manifest.yml", &v1("side"));
+    r.commit("side app");
+    r.git(&["checkout", "-q", "main"]);
+    let (_, dots) = r.json(&["--git", "side...v2.0.0"]);
+    assert_eq!(
+        dots["base"],
+        r.git(&["rev-parse", "v1.0.0^{commit}"]).trim()
+    );
+    assert_eq!(dots["verdict"], v["verdict"]);
+    let paths = |doc: &Value| -> Vec<String> {
+        doc["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["path"].to_string())
+            .collect()
+    };
+    assert_eq!(
+        paths(&dots),
+        paths(&v),
+        "the side branch's own app is not part of it"
+    );
 
     let o = r.run(&["--git", "v1.0.0", "v2.0.0"]);
     let out = text(&o.stdout);
