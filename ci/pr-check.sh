@@ -20,16 +20,13 @@ if ! git rev-parse --verify --quiet "${base}^{commit}" >/dev/null; then
   exit 2
 fi
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-old="$work/base/${manifest##*/}"
-mkdir -p "$work/base"
 if git cat-file -e "${base}:${manifest}" 2>/dev/null; then
-  git show "${base}:${manifest}" >"$old"
+  # Read straight from git, so the report names the old side "BASE:PATH".
+  old="${base}:${manifest}"
 else
   # First release: roa-diff compares an empty file as an empty manifest.
   echo "roa-diff: ${manifest} is not in ${base}; comparing with an empty manifest (first release)" >&2
-  : >"$old"
+  old=/dev/null
 fi
 
 args=("$old" "$manifest")

@@ -206,9 +206,12 @@ pub fn discover(explicit: Option<&Path>) -> Result<Option<AcceptFile>> {
 
 /// Marks the changes the file accepts in every report (a multi-app run passes them all, so an
 /// entry is stale only if it matches nothing anywhere). Returns a warning per stale entry.
-pub fn apply(file: &AcceptFile, reports: &mut [Report]) -> Vec<String> {
+pub fn apply<'a>(
+    file: &AcceptFile,
+    reports: impl IntoIterator<Item = &'a mut Report>,
+) -> Vec<String> {
     let mut used = vec![false; file.entries.len()];
-    for report in reports.iter_mut() {
+    for report in reports {
         for change in &mut report.changes {
             // Every matching entry counts as used (none is stale); the first one is shown.
             for (i, entry) in file.entries.iter().enumerate() {

@@ -8,7 +8,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::accept::{self, roa_lost_unaccepted, unaccepted_update};
 use crate::error::Error;
-use crate::load::{read_file, LoadOptions, DEFAULT_MAX_BYTES};
+use crate::git::{open_repo, read_input, resolve_revisions, RevisionArgs};
+use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
+use crate::report::apps::{self, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::report::markdown::{self, MarkdownOptions};
 use crate::report::{compare, github, human, json, sarif, Report, UpdateLevel};
@@ -30,6 +32,10 @@ Examples:
   roa-diff v1/manifest.yml v2/manifest.yml
   roa-diff old.yml new.yml --format json --fail-on any
   roa-diff old.yml new.yml --format markdown --accept .roa-diff.yml
+  roa-diff v1.4.0:manifest.yml manifest.yml
+  roa-diff --git v1.4.0            # every Forge manifest, v1.4.0 against the working tree
+  roa-diff --git --base-tag 'v*'   # against the newest release tag
+  roa-diff log --releases 'v*'     # each release's verdict, and the commits behind it
   roa-diff explain egress-added";
 
 #[derive(Parser, Debug)]
@@ -67,6 +73,11 @@ pub enum Command {
     },
     /// Print the man page (roff), generated from the same definitions as --help.
     Man,
+    /// Install or remove the git hook that gates commits or release tags (see docs/git.md).
+    #[command(subcommand)]
+    Hook(crate::hook::HookCommand),
+    /// Commits that changed a Forge manifest, newest first, with what each did (see docs/git.md).
+    Log(crate::log::LogArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -103,21 +114,10 @@ pub enum FailOn {
     Never,
 }
 
-#[derive(Args, Debug)]
-pub struct DiffArgs {
-    /// The old manifest (the released version).
-    #[arg(value_name = "OLD")]
-    pub old: Option<PathBuf>,
-    /// The new manifest (the version about to be deployed).
-    #[arg(value_name = "NEW")]
-    pub new: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Colour in human output (NO_COLOR is respected with auto).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// When to exit 1, as a comma list.
+/// `--fail-on`, shared by the diff and the hooks.
+#[derive(Args, Debug, Clone)]
+pub struct Policy {
+    /// When to fail (exit 1; in a hook, refuse the commit or push), as a comma list.
     #[arg(
         long,
         value_enum,
@@ -125,6 +125,35 @@ pub struct DiffArgs {
         default_value = "major,roa-lost"
     )]
     pub fail_on: Vec<FailOn>,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old manifest (the released version): a path, REV:PATH, :PATH (the index) or - (stdin).
+    /// With --git: the BASE revision, or BASE..HEAD.
+    #[arg(value_name = "OLD")]
+    pub old: Option<PathBuf>,
+    /// The new manifest (the version about to be deployed), in the same forms.
+    /// With --git: the HEAD revision (default: the working tree).
+    #[arg(value_name = "NEW")]
+    pub new: Option<PathBuf>,
+    /// Compare every Forge manifest in two git revisions (BASE [HEAD], or BASE..HEAD).
+    #[arg(long)]
+    pub git: bool,
+    /// With --git: HEAD is the index (staged changes) instead of the working tree.
+    #[arg(long)]
+    pub staged: bool,
+    /// With --git: BASE is the newest tag matching GLOB reachable from HEAD (implies --git).
+    #[arg(long, value_name = "GLOB")]
+    pub base_tag: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour in human output (NO_COLOR is respected with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub policy: Policy,
     /// Show N lines of the textual diff around each change.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,
@@ -158,6 +187,12 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.to_string()))
 }
 
+/// Whether the policy trips on any app of a `--git` report (`any` also trips on a removed app).
+pub fn apps_policy_trips(report: &AppsReport, fail_on: &[FailOn]) -> bool {
+    report.reports().any(|r| policy_trips(r, fail_on))
+        || (fail_on.contains(&FailOn::Any) && report.any_removed())
+}
+
 /// Whether the policy trips on this report. Accepted changes (and an accepted loss of Runs on
 /// Atlassian) never trip it.
 pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
@@ -180,49 +215,115 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+impl DiffArgs {
+    pub fn load_options(&self) -> LoadOptions {
+        let mut options = LoadOptions::with_process_env();
+        options.vars = self.vars.iter().cloned().collect::<BTreeMap<_, _>>();
+        options.max_bytes = self.max_bytes;
+        options
+    }
+
+    fn markdown_options(&self) -> MarkdownOptions {
+        MarkdownOptions {
+            rules_url: self.rules_url.clone(),
+        }
+    }
+
+    fn human_options(&self) -> HumanOptions {
+        HumanOptions {
+            color: use_color(self.color),
+            context: self.context,
+        }
+    }
+}
+
+/// `--format github`: GitHub shows the markdown report on the run's summary page too.
+fn append_step_summary(markdown: &str) -> Result<(), Error> {
+    match std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        Some(path) => github::append_step_summary(std::path::Path::new(&path), markdown),
+        None => Ok(()),
+    }
+}
+
 fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
+    if args.git || args.base_tag.is_some() {
+        return run_git(args);
+    }
+    if args.staged {
+        return Err(Error::new("--staged", "only applies with --git"));
+    }
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
         return Err(Error::new(
             "roa-diff",
-            "expected two manifests: roa-diff OLD NEW (see --help)",
+            "expected two manifests: roa-diff OLD NEW, or roa-diff --git BASE [HEAD] (see --help)",
         ));
     };
-    let mut options = LoadOptions::with_process_env();
-    options.vars = args.vars.iter().cloned().collect::<BTreeMap<_, _>>();
-    options.max_bytes = args.max_bytes;
-    let old = read_file(old, options.max_bytes)?;
-    let new = read_file(new, options.max_bytes)?;
+    if old.as_os_str() == "-" && new.as_os_str() == "-" {
+        return Err(Error::new("-", "stdin can be only one of OLD and NEW"));
+    }
+    let options = args.load_options();
+    let old = read_input(old, options.max_bytes)?;
+    let new = read_input(new, options.max_bytes)?;
     let mut report = compare(Some(&old), &new, &options)?;
     if let Some(file) = accept::discover(args.accept.as_deref())? {
-        let stale = accept::apply(&file, std::slice::from_mut(&mut report));
+        let stale = accept::apply(&file, std::iter::once(&mut report));
         report.warnings.extend(stale);
     }
-    let md_options = MarkdownOptions {
-        rules_url: args.rules_url.clone(),
-    };
+    let md_options = args.markdown_options();
     let text = match args.format {
         Format::Json => json::render(&report),
         Format::Markdown => markdown::render(&report, &md_options),
         Format::Sarif => sarif::render(&report, &md_options),
         Format::Github => {
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                github::append_step_summary(
-                    std::path::Path::new(&path),
-                    &markdown::render(&report, &md_options),
-                )?;
-            }
+            append_step_summary(&markdown::render(&report, &md_options))?;
             github::render(&report)
         }
-        Format::Human => human::render(
-            &report,
-            &HumanOptions {
-                color: use_color(args.color),
-                context: args.context,
-            },
-        ),
+        Format::Human => human::render(&report, &args.human_options()),
     };
     write_stdout(&text);
-    Ok(if policy_trips(&report, &args.fail_on) {
+    Ok(if policy_trips(&report, &args.policy.fail_on) {
+        EXIT_POLICY
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `--git`: every Forge manifest in two revisions; the exit status is the worst over all apps.
+fn run_git(args: &DiffArgs) -> Result<i32, Error> {
+    let text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
+    let repo = open_repo("roa-diff --git")?;
+    let revisions = RevisionArgs {
+        base: text(&args.old),
+        head: text(&args.new),
+        staged: args.staged,
+        base_tag: args.base_tag.clone(),
+    };
+    let (base, head, notes) = resolve_revisions(&repo, &revisions)?;
+    let mut report =
+        crate::git::apps::compare_snapshots(&repo, &base, &head, &args.load_options())?;
+    report.notes = notes;
+    if let Some(file) = accept::discover(args.accept.as_deref())? {
+        // An entry is stale only if it matches nothing in any app; the warning goes to all.
+        let stale = accept::apply(
+            &file,
+            report.apps.iter_mut().filter_map(|a| a.report.as_mut()),
+        );
+        report.notes.extend(stale);
+    }
+    let md_options = args.markdown_options();
+    write_stdout(&match args.format {
+        Format::Json => apps::render_json(&report),
+        Format::Human => apps::render_human(&report, &args.human_options()),
+        Format::Markdown => apps::render_markdown(&report, &md_options),
+        Format::Sarif => {
+            sarif::render_all(&report.reports().cloned().collect::<Vec<_>>(), &md_options)
+        }
+        Format::Github => {
+            append_step_summary(&apps::render_markdown(&report, &md_options))?;
+            report.reports().map(github::render).collect()
+        }
+    });
+    Ok(if apps_policy_trips(&report, &args.policy.fail_on) {
         EXIT_POLICY
     } else {
         EXIT_OK
@@ -283,6 +384,8 @@ pub fn main() -> i32 {
                 Err(e) => Err(Error::new("roa-diff man", e.to_string())),
             }
         }
+        Some(Command::Hook(command)) => crate::hook::run(command),
+        Some(Command::Log(args)) => crate::log::run(args),
         None => run_diff(&cli.diff),
     };
     match result {

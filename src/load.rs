@@ -55,7 +55,11 @@ pub struct Source {
 
 /// Reads a file from disk, refusing what is too large or is not UTF-8 text.
 pub fn read_file(path: &Path, max_bytes: u64) -> Result<Source> {
-    let name = path.display().to_string();
+    read_file_as(path, path.display().to_string(), max_bytes)
+}
+
+/// [`read_file`], reported under `name` (a working-tree file is named by its repository path).
+pub fn read_file_as(path: &Path, name: String, max_bytes: u64) -> Result<Source> {
     let fail = |message: String| Error::new(name.clone(), message);
     let file = std::fs::File::open(path).map_err(|e| fail(io_message(&e)))?;
     let meta = file.metadata().map_err(|e| fail(io_message(&e)))?;

@@ -235,18 +235,14 @@ fn pre_commit_hook_entry_checks_staged_manifests_against_head() {
     let documented = &doc_block("repos")["repos"][0]["hooks"][0]["id"];
     assert_eq!(&hook["id"], documented);
     assert_eq!(hook["language"], Value::from("rust"));
+    assert_eq!(hook["pass_filenames"], Value::from(false));
     let entry = hook["entry"].as_str().unwrap();
-    let script = entry
-        .strip_prefix("bash -c '")
-        .and_then(|e| e.strip_suffix("' --"))
-        .expect("entry is bash -c '...' --");
-    assert_eq!(hook["files"], Value::from(r"(^|/)manifest\.ya?ml$"));
+    assert!(entry.starts_with("roa-diff "), "{entry}");
 
     let work = repo("precommit", Some(&example("v1.yml")));
-    // Committed v2 is HEAD; an unchanged manifest passes.
-    let o = shell(&work, script, &["manifest.yml"], &[]);
+    // Committed v2 is HEAD; with nothing staged the hook passes.
+    let o = shell(&work, entry, &[], &[]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    // Staging v1 over v2 removes the remote: minor, passes; adding a scope is major, fails.
     let v2 = std::fs::read_to_string(work.join("manifest.yml")).unwrap();
     std::fs::write(
         work.join("manifest.yml"),
@@ -256,7 +252,11 @@ fn pre_commit_hook_entry_checks_staged_manifests_against_head() {
         ),
     )
     .unwrap();
-    let o = shell(&work, script, &["manifest.yml"], &[]);
+    // An added scope that is not staged is not what the commit records: still passes.
+    let o = shell(&work, entry, &[], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Staged, it is a major update: the commit is stopped, with the report.
+    let o = shell(&work, &format!("git add manifest.yml && {entry}"), &[], &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("scope-added"), "{}", stdout(&o));
 }

@@ -72,7 +72,7 @@ fn change_command(report: &Report, change: &Change) -> String {
     let _ = write!(message, "\nWhy: {}", rule.summary);
     // A removal's line is in the old version; the annotation goes on the manifest as it is now,
     // so it names the old line instead of pointing at an unrelated new one.
-    let mut properties = vec![("file", sanitize(&report.new.source))];
+    let mut properties = vec![("file", sanitize(report.new.file_path()))];
     match (change.side, change.line) {
         (Side::New, Some(line)) => properties.push(("line", line.to_string())),
         (Side::Old, Some(line)) => {
@@ -123,7 +123,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&command(
             kind,
             &[
-                ("file", sanitize(&report.new.source)),
+                ("file", sanitize(report.new.file_path())),
                 ("title", "roa-diff: Runs on Atlassian lost".to_string()),
             ],
             &message,

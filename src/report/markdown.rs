@@ -185,6 +185,30 @@ pub fn render_all(reports: &[Report], options: &MarkdownOptions) -> String {
     out
 }
 
+/// `--git`: one comment for every app of a repository. Each app gets a heading naming its path
+/// (and status); a removed app has no report, only its heading and a line.
+pub fn render_apps(
+    notes: &[String],
+    apps: &[(String, Option<&Report>)],
+    options: &MarkdownOptions,
+) -> String {
+    let mut out = format!("{MARKER}\n");
+    for note in notes {
+        let _ = writeln!(out, "> Note: {}\n", code(note, false));
+    }
+    for (i, (heading, report)) in apps.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n---\n\n");
+        }
+        let _ = writeln!(out, "## {}\n", code(heading, false));
+        match report {
+            Some(r) => out.push_str(&render_section(r, options)),
+            None => out.push_str("Removed in this revision: nothing to deploy for this app.\n"),
+        }
+    }
+    out
+}
+
 fn render_section(report: &Report, options: &MarkdownOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", headline(report));

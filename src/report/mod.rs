@@ -1,5 +1,6 @@
 //! The result of comparing two manifests, and its renderings (one file per format).
 
+pub mod apps;
 pub mod context;
 pub mod github;
 pub mod human;
@@ -60,6 +61,16 @@ pub struct SideReport {
 }
 
 impl SideReport {
+    /// The file in the repository this side was read from, for annotations that must name a
+    /// checked-out path: `REV:PATH` and `:PATH` (git inputs) name PATH; a path that exists as a
+    /// file is taken as written, as the inputs themselves are.
+    pub fn file_path(&self) -> &str {
+        match self.source.split_once(':') {
+            Some((_, path)) if !std::path::Path::new(&self.source).exists() => path,
+            _ => &self.source,
+        }
+    }
+
     pub fn eligible(&self) -> bool {
         self.reasons.is_empty()
     }
@@ -89,23 +100,41 @@ impl Report {
     }
 }
 
-fn load(source: &Source, options: &LoadOptions) -> Result<(Document, Manifest)> {
-    let doc = parse(source, options)?;
-    let manifest = Manifest::from_document(&doc)?;
-    Ok((doc, manifest))
+/// A manifest read and normalized once, so that it can be compared with several others
+/// (`--git` and `roa-diff log` compare each version with its predecessor and its successor).
+#[derive(Debug)]
+pub struct Loaded {
+    pub source: Source,
+    pub doc: Document,
+    pub model: Manifest,
+}
+
+/// Parses and normalizes one manifest version.
+pub fn load_manifest(source: Source, options: &LoadOptions) -> Result<Loaded> {
+    let doc = parse(&source, options)?;
+    let model = Manifest::from_document(&doc)?;
+    Ok(Loaded { source, doc, model })
 }
 
 /// Compares two manifest versions. `old = None` is a first release: everything is added.
 pub fn compare(old: Option<&Source>, new: &Source, options: &LoadOptions) -> Result<Report> {
+    let old = old.map(|s| load_manifest(s.clone(), options)).transpose()?;
+    let new = load_manifest(new.clone(), options)?;
+    Ok(compare_loaded(old.as_ref(), &new))
+}
+
+/// [`compare`] on manifests already loaded.
+pub fn compare_loaded(old: Option<&Loaded>, new: &Loaded) -> Report {
+    let empty = (Document::empty("(none)"), Manifest::default());
     let (old_doc, old_model) = match old {
-        Some(source) => load(source, options)?,
-        None => (Document::empty("(none)"), Manifest::default()),
+        Some(l) => (&l.doc, &l.model),
+        None => (&empty.0, &empty.1),
     };
-    let (new_doc, new_model) = load(new, options)?;
+    let (new_doc, new_model) = (&new.doc, &new.model);
     let d = diff(&Sides {
-        old: &old_model,
+        old: old_model,
         old_name: &old_doc.name,
-        new: &new_model,
+        new: new_model,
         new_name: &new_doc.name,
     });
     let update = UpdateLevel::from(d.level());
@@ -114,7 +143,7 @@ pub fn compare(old: Option<&Source>, new: &Source, options: &LoadOptions) -> Res
     let mut warnings = old_doc.warnings.clone();
     warnings.extend(new_doc.warnings.iter().cloned());
     warnings.extend(d.warnings);
-    warnings.extend(lint(&new_doc.name, &new_model));
+    warnings.extend(lint(&new_doc.name, new_model));
     let side = |doc: &Document, model: &Manifest, source: Option<&Source>| SideReport {
         source: doc.name.clone(),
         exists: source.is_some(),
@@ -122,10 +151,10 @@ pub fn compare(old: Option<&Source>, new: &Source, options: &LoadOptions) -> Res
         reasons: reasons(model),
         text: source.map(|s| s.text.clone()).unwrap_or_default(),
     };
-    let old = side(&old_doc, &old_model, old);
-    let new = side(&new_doc, &new_model, Some(new));
+    let old = side(old_doc, old_model, old.map(|l| &l.source));
+    let new = side(new_doc, new_model, Some(&new.source));
     let roa = RoaChange::between(old.eligible(), new.eligible());
-    Ok(Report {
+    Report {
         old,
         new,
         update,
@@ -133,7 +162,7 @@ pub fn compare(old: Option<&Source>, new: &Source, options: &LoadOptions) -> Res
         changes,
         warnings,
         roa_accepted: None,
-    })
+    }
 }
 
 /// Things Forge itself would refuse or warn about that still let us give a verdict.

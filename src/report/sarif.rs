@@ -69,7 +69,7 @@ fn result(report: &Report, change: &Change) -> Value {
     }
     // As in the GitHub format: a removal is located on the manifest as it is now, and its
     // line in the old version goes in the message.
-    let mut physical = json!({"artifactLocation": {"uri": uri(&report.new.source)}});
+    let mut physical = json!({"artifactLocation": {"uri": uri(report.new.file_path())}});
     match (change.side, change.line) {
         (Side::New, Some(line)) => physical["region"] = json!({"startLine": line}),
         (Side::Old, Some(line)) => message.push_str(&format!(

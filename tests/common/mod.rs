@@ -1,10 +1,10 @@
-//! Helpers shared by the integration tests that run the binary in scratch directories.
-// Each test crate uses a different subset.
-#![allow(dead_code)]
+//! Helpers shared by the integration tests: running the binary in scratch directories, and a
+//! scratch git repository isolated from the user's git configuration, with small manifests to
+//! commit into it.
+#![allow(dead_code)] // each test binary uses a different part
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
+use std::process::{Command, Output, Stdio};
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -48,4 +48,158 @@ pub fn example(name: &str) -> String {
         .join(name)
         .to_string_lossy()
         .into_owned()
+}
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_roa-diff");
+
+/// A scratch repository plus the isolated environment every git and roa-diff call runs in.
+pub struct Repo {
+    pub root: PathBuf,
+    pub dir: PathBuf,
+}
+
+impl Repo {
+    pub fn new(name: &str) -> Repo {
+        let root = std::env::temp_dir().join(format!("roa-diff-git-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("repo");
+        std::fs::create_dir_all(root.join("home")).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = Repo { root, dir };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    pub fn env(&self, cmd: &mut Command) {
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "XDG_CONFIG_HOME",
+            "NO_COLOR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.root.join("home"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com");
+    }
+
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> Output {
+        let mut cmd = Command::new("git");
+        cmd.args(args).current_dir(dir);
+        self.env(&mut cmd);
+        cmd.output().expect("git runs")
+    }
+
+    /// Runs git and insists it succeeds.
+    pub fn git(&self, args: &[&str]) -> String {
+        let o = self.git_in(&self.dir, args);
+        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+    }
+
+    pub fn write(&self, path: &str, content: &str) {
+        let file = self.dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, content).unwrap();
+    }
+
+    pub fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    /// Commits everything with this author date (git's formats, e.g. `2024-03-01T10:00:00+0100`).
+    pub fn commit_dated(&self, message: &str, date: &str) {
+        self.git(&["add", "-A"]);
+        let mut cmd = Command::new("git");
+        cmd.args(["commit", "-q", "-m", message])
+            .current_dir(&self.dir);
+        self.env(&mut cmd);
+        let o = cmd.env("GIT_AUTHOR_DATE", date).output().unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+
+    /// The abbreviated id of a revision, as roa-diff prints it.
+    pub fn short(&self, rev: &str) -> String {
+        self.git(&["rev-parse", "--short=7", rev])
+            .trim()
+            .to_string()
+    }
+
+    pub fn run_in(&self, dir: &Path, args: &[&str], stdin: &str) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        self.env(&mut cmd);
+        let mut child = cmd.spawn().expect("roa-diff runs");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.dir, args, "")
+    }
+
+    pub fn json(&self, args: &[&str]) -> (i32, Value) {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let o = self.run(&all);
+        let v = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|_| panic!("JSON from {args:?}: {}", text(&o.stderr)));
+        (o.status.code().unwrap(), v)
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A small manifest with these functions and scopes, and optionally a remote.
+pub fn manifest(id: &str, functions: &[&str], scopes: &[&str], remote: bool) -> String {
+    let mut m = format!("app:\n  id: ari:cloud:ecosystem::app/{id}\n  runtime:\n    name: nodejs22.x\nmodules:\n  function:\n");
+    for f in functions {
+        m.push_str(&format!("    - key: {f}\n      handler: index.{f}\n"));
+    }
+    m.push_str("permissions:\n  scopes:\n");
+    for s in scopes {
+        m.push_str(&format!("    - {s}\n"));
+    }
+    if remote {
+        m.push_str("remotes:\n  - key: backend\n    baseUrl: https://api.example.com\n");
+    }
+    m
+}
+
+pub fn v1(id: &str) -> String {
+    manifest(id, &["main"], &["read:jira-work"], false)
+}
+/// A minor update of [`v1`]: one more function.
+pub fn minor(id: &str) -> String {
+    manifest(id, &["main", "second"], &["read:jira-work"], false)
+}
+/// A major update of [`v1`] that loses Runs on Atlassian: a remote.
+pub fn major(id: &str) -> String {
+    manifest(id, &["main"], &["read:jira-work"], true)
 }

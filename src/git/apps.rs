@@ -1,0 +1,282 @@
+//! `--git BASE [HEAD]`: finds every Forge manifest in two snapshots, pairs them (by path, then
+//! by `app.id` when a manifest moved) and compares each pair with the core [`compare`].
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use git2::Repository;
+
+use super::snapshot::{is_manifest_name, Snapshot};
+use crate::diff::Side;
+use crate::error::{Error, Result};
+use crate::load::{LoadOptions, Source};
+use crate::report::apps::{AppReport, AppStatus, AppsReport};
+use crate::report::{compare_loaded, load_manifest, Loaded};
+
+/// What every Forge app id starts with.
+pub const APP_ID_PREFIX: &str = "ari:cloud:ecosystem::app/";
+
+/// A manifest found in a snapshot, parsed once.
+#[derive(Debug)]
+pub struct Found {
+    pub path: String,
+    pub loaded: Rc<Loaded>,
+}
+
+impl Found {
+    fn app_id(&self) -> Option<&str> {
+        self.loaded.model.app_id.as_deref()
+    }
+}
+
+/// A manifest and its counterpart, as [`pair_manifests`] matched them.
+#[derive(Debug)]
+pub enum Pair {
+    /// Old and new (at the same path, or moved).
+    Both(Found, Found),
+    /// Only new: a first release.
+    Added(Found),
+    /// Only old.
+    Removed(Found),
+}
+
+impl Pair {
+    /// The new path, or the old one for a removal.
+    pub fn path(&self) -> &str {
+        match self {
+            Pair::Both(_, f) | Pair::Added(f) | Pair::Removed(f) => &f.path,
+        }
+    }
+}
+
+/// Reads a YAML file as a Forge manifest (its `app.id` starts with [`APP_ID_PREFIX`]); `None`
+/// when it is not one. A file that looks like a manifest (named `manifest.yml`, or with such an
+/// `app.id`) but fails to load is an error, not skipped.
+pub fn recognize(path: &str, source: Source, options: &LoadOptions) -> Option<Result<Loaded>> {
+    if !source.text.contains(APP_ID_PREFIX) {
+        return None;
+    }
+    // Kept only for a file with another name, to tell, should it fail to load, whether it
+    // was meant as a manifest (the only case where the text is parsed twice).
+    let text = (!is_manifest_name(path)).then(|| source.text.clone());
+    match load_manifest(source, options) {
+        Ok(l) => l
+            .model
+            .app_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with(APP_ID_PREFIX))
+            .then_some(Ok(l)),
+        Err(e) => match text {
+            None => Some(Err(e)),
+            Some(text) => raw_app_id(&text).map(|_| Err(e)),
+        },
+    }
+}
+
+/// `app.id` read straight from the YAML, when it is a Forge app id.
+fn raw_app_id(text: &str) -> Option<String> {
+    let value = serde_yaml::from_str::<serde_yaml::Value>(text).ok()?;
+    let id = value.get("app")?.get("id")?.as_str()?;
+    id.starts_with(APP_ID_PREFIX).then(|| id.to_string())
+}
+
+/// Every Forge manifest in a snapshot. A YAML file that cannot be read (binary, too large) is
+/// skipped, unless it is named like a manifest: then its error stops the run.
+pub fn find_manifests(
+    repo: &Repository,
+    snapshot: &Snapshot,
+    options: &LoadOptions,
+) -> Result<Vec<Found>> {
+    let mut out = Vec::new();
+    for entry in snapshot.yaml_files(repo)? {
+        let source = match snapshot.read_entry(repo, &entry, options.max_bytes) {
+            Ok(source) => source,
+            Err(e) if is_manifest_name(&entry.path) => return Err(e),
+            Err(_) => continue,
+        };
+        if let Some(loaded) = recognize(&entry.path, source, options) {
+            out.push(Found {
+                path: entry.path,
+                loaded: Rc::new(loaded?),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Compares every manifest of `base` with its counterpart in `head`.
+pub fn compare_snapshots(
+    repo: &Repository,
+    base: &Snapshot,
+    head: &Snapshot,
+    options: &LoadOptions,
+) -> Result<AppsReport> {
+    let old = find_manifests(repo, base, options)?;
+    let new = find_manifests(repo, head, options)?;
+    if old.is_empty() && new.is_empty() {
+        return Err(Error::new(
+            format!("{}..{}", base.label(), head.label()),
+            format!("no Forge manifest (a YAML file whose app.id starts with {APP_ID_PREFIX}) in either revision"),
+        ));
+    }
+    let pairs = pair_manifests(old, new, |side, path| {
+        let snapshot = match side {
+            Side::Old => base,
+            Side::New => head,
+        };
+        snapshot
+            .read_opt(repo, path, options.max_bytes)?
+            .map(|source| load_manifest(source, options).map(Rc::new))
+            .transpose()
+    })?;
+    Ok(AppsReport {
+        base: base.label(),
+        head: head.label(),
+        notes: Vec::new(),
+        apps: pairs.into_iter().map(app_report).collect(),
+    })
+}
+
+/// Pairs the manifests of two sides: by path, then by `app.id` for manifests that moved (only
+/// where the id is unique on both sides); what is left is a first release (new only) or a
+/// removal (old only). `read_other(side, path)` loads whatever file is at `path` on `side`, for
+/// a manifest whose counterpart no longer looks like one: breaking a manifest is then reported,
+/// not mistaken for a removal. Sorted by path.
+pub fn pair_manifests(
+    old: Vec<Found>,
+    new: Vec<Found>,
+    mut read_other: impl FnMut(Side, &str) -> Result<Option<Rc<Loaded>>>,
+) -> Result<Vec<Pair>> {
+    let mut old: BTreeMap<String, Found> = old.into_iter().map(|f| (f.path.clone(), f)).collect();
+    let mut new: BTreeMap<String, Found> = new.into_iter().map(|f| (f.path.clone(), f)).collect();
+    let mut pairs = Vec::new();
+
+    let paths: Vec<String> = old.keys().chain(new.keys()).cloned().collect();
+    for path in paths {
+        let found = |loaded: Rc<Loaded>| Found {
+            path: path.clone(),
+            loaded,
+        };
+        match (old.remove(&path), new.remove(&path)) {
+            (None, None) => {}
+            (Some(o), Some(n)) => pairs.push(Pair::Both(o, n)),
+            (Some(o), None) => match read_other(Side::New, &path)? {
+                Some(loaded) => pairs.push(Pair::Both(o, found(loaded))),
+                None => {
+                    old.insert(path.clone(), o);
+                }
+            },
+            (None, Some(n)) => match read_other(Side::Old, &path)? {
+                Some(loaded) => pairs.push(Pair::Both(found(loaded), n)),
+                None => {
+                    new.insert(path.clone(), n);
+                }
+            },
+        }
+    }
+
+    let unique = |side: &BTreeMap<String, Found>, id: &str| {
+        side.values().filter(|f| f.app_id() == Some(id)).count() == 1
+    };
+    let moved: Vec<(String, String)> = new
+        .values()
+        .filter_map(|n| {
+            let id = n.app_id()?;
+            let o = old.values().find(|o| o.app_id() == Some(id))?;
+            (unique(&old, id) && unique(&new, id)).then(|| (o.path.clone(), n.path.clone()))
+        })
+        .collect();
+    for (o, n) in moved {
+        if let (Some(o), Some(n)) = (old.remove(&o), new.remove(&n)) {
+            pairs.push(Pair::Both(o, n));
+        }
+    }
+
+    pairs.extend(new.into_values().map(Pair::Added));
+    pairs.extend(old.into_values().map(Pair::Removed));
+    pairs.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(pairs)
+}
+
+/// The report on one pair from [`pair_manifests`].
+pub fn app_report(pair: Pair) -> AppReport {
+    let (old, new) = match pair {
+        Pair::Removed(old) => {
+            return AppReport {
+                app_id: old.app_id().map(str::to_string),
+                path: old.path.clone(),
+                old_path: Some(old.path),
+                status: AppStatus::Removed,
+                report: None,
+            }
+        }
+        Pair::Added(new) => (None, new),
+        Pair::Both(old, new) => (Some(old), new),
+    };
+    let status = match &old {
+        None => AppStatus::Added,
+        Some(o) if o.path != new.path => AppStatus::Moved,
+        Some(o) if o.loaded.source.text == new.loaded.source.text => AppStatus::Unchanged,
+        Some(_) => AppStatus::Modified,
+    };
+    let report = compare_loaded(old.as_ref().map(|o| &*o.loaded), &new.loaded);
+    AppReport {
+        app_id: report.new.app_id.clone().or(report.old.app_id.clone()),
+        old_path: old.map(|o| o.path),
+        path: new.path,
+        status,
+        report: Some(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognition_needs_a_forge_app_id() {
+        let id = "ari:cloud:ecosystem::app/0a1b";
+        let check = |path: &str, text: String| {
+            let source = Source {
+                name: path.to_string(),
+                text,
+            };
+            recognize(path, source, &LoadOptions::default()).map(|r| {
+                r.map(|l| l.model.app_id.unwrap_or_default())
+                    .map_err(|e| e.message)
+            })
+        };
+        assert_eq!(
+            check("x/forge.yml", format!("app:\n  id: {id}\n")),
+            Some(Ok(id.to_string()))
+        );
+        assert_eq!(
+            check("ci.yml", "jobs:\n  build: {}\n".into()),
+            None,
+            "no app id"
+        );
+        assert_eq!(
+            check("notes.yml", format!("see: {id}\n")),
+            None,
+            "mentioned, but not app.id"
+        );
+        let broken = check("manifest.yml", format!("app:\n  id: {id}\n  id: again\n"));
+        assert!(
+            matches!(&broken, Some(Err(m)) if m.contains("duplicate")),
+            "a broken manifest.yml is an error: {broken:?}"
+        );
+        let wrong_type = check(
+            "forge.yml",
+            format!("app:\n  id: {id}\nremotes: {{a: 1}}\n"),
+        );
+        assert!(
+            matches!(&wrong_type, Some(Err(m)) if m.contains("expected a list")),
+            "another name with a Forge app id is a manifest too: {wrong_type:?}"
+        );
+        assert_eq!(
+            check("other.yml", format!("app: [{id}\n")),
+            None,
+            "a broken file with another name and no readable app id is not a manifest"
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! `roa-diff log`: which commits changed a Forge manifest, and what each did (update level,
+//! Runs on Atlassian change, rule ids); with `--releases`, the same grouped by release tags.
+
+pub mod history;
+pub mod render;
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use clap::ValueEnum;
+
+use crate::cli::EXIT_OK;
+
+/// `roa-diff log` prints a table or JSON lines; the review formats are for one update.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+use crate::error::Result;
+use crate::git::open_repo;
+use crate::load::LoadOptions;
+use history::{first_parent_commits, releases, History};
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// REV (its whole first-parent history) or BASE..HEAD; default HEAD.
+    #[arg(value_name = "RANGE")]
+    pub range: Option<String>,
+    /// Only manifests at this path, or under this directory (relative to the repository root).
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+    /// Group commits by release tags matching GLOB, with each release's own verdict.
+    #[arg(long, value_name = "GLOB")]
+    pub releases: Option<String>,
+    /// `json`: one JSON object per line (a commit, or a release with --releases).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// "N commits read" on stderr, only once a walk has taken longer than `delay` and only when
+/// stderr is a terminal (never in CI logs or pipes).
+pub struct Progress<W: Write> {
+    out: Option<W>,
+    start: Instant,
+    delay: Duration,
+    last: Option<Instant>,
+}
+
+impl Progress<std::io::Stderr> {
+    pub fn stderr() -> Self {
+        let err = std::io::stderr();
+        let on = err.is_terminal();
+        Progress::new(on.then_some(err), Duration::from_secs(1))
+    }
+}
+
+impl<W: Write> Progress<W> {
+    pub fn new(out: Option<W>, delay: Duration) -> Self {
+        Progress {
+            out,
+            start: Instant::now(),
+            delay,
+            last: None,
+        }
+    }
+
+    pub fn tick(&mut self, commits: usize) {
+        let Some(out) = self.out.as_mut() else {
+            return;
+        };
+        let now = Instant::now();
+        let due = match self.last {
+            None => now.duration_since(self.start) >= self.delay,
+            Some(last) => now.duration_since(last) >= Duration::from_millis(100),
+        };
+        if due {
+            let _ = write!(out, "\rroa-diff log: {commits} commits read");
+            let _ = out.flush();
+            self.last = Some(now);
+        }
+    }
+
+    /// Clears the progress line, if one was shown.
+    pub fn finish(&mut self) {
+        if let (Some(out), Some(_)) = (self.out.as_mut(), self.last) {
+            let _ = write!(out, "\r\x1b[K");
+            let _ = out.flush();
+        }
+    }
+}
+
+pub fn run(args: &LogArgs) -> Result<i32> {
+    let repo = open_repo("roa-diff log")?;
+    let range = args.range.as_deref().unwrap_or("HEAD");
+    let mut history = History::new(&repo, LoadOptions::with_process_env(), args.path.clone());
+    let mut progress = Progress::stderr();
+    let mut out = std::io::stdout().lock();
+    let mut shown = 0;
+    if let Some(glob) = &args.releases {
+        let mut commits = Vec::new();
+        for (n, commit) in first_parent_commits(&repo, range)?.enumerate() {
+            let commit = commit?;
+            let entry = history.commit_entry(&commit)?;
+            commits.push((commit, entry));
+            progress.tick(n + 1);
+        }
+        progress.finish();
+        for release in releases(&mut history, glob, commits)? {
+            let text = match args.format {
+                Format::Json => render::release_json(&release),
+                Format::Human => render::release_human(&release),
+            };
+            // A closed pipe (`| head`) ends the output quietly.
+            if out.write_all(text.as_bytes()).is_err() {
+                break;
+            }
+            shown += 1;
+        }
+    } else {
+        for (n, commit) in first_parent_commits(&repo, range)?.enumerate() {
+            progress.tick(n + 1);
+            let Some(entry) = history.commit_entry(&commit?)? else {
+                continue;
+            };
+            let text = match args.format {
+                Format::Json => render::commit_json(&entry),
+                Format::Human => render::commit_human(&entry),
+            };
+            if out.write_all(text.as_bytes()).is_err() {
+                break;
+            }
+            shown += 1;
+        }
+        progress.finish();
+    }
+    let _ = out.flush();
+    if shown == 0 && args.format == Format::Human {
+        eprintln!("roa-diff log: no commit in {range} changed a Forge manifest");
+    }
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_shows_only_after_the_delay_and_clears_itself() {
+        let mut quiet = Progress::new(Some(Vec::new()), Duration::from_secs(3600));
+        quiet.tick(5);
+        quiet.finish();
+        assert!(quiet.out.unwrap().is_empty(), "not before the delay");
+
+        let mut shown = Progress::new(Some(Vec::new()), Duration::ZERO);
+        shown.tick(7);
+        shown.tick(8); // within 100 ms of the last line: not repeated
+        shown.finish();
+        let text = String::from_utf8(shown.out.unwrap()).unwrap();
+        assert_eq!(text, "\rroa-diff log: 7 commits read\r\x1b[K");
+
+        let mut off: Progress<Vec<u8>> = Progress::new(None, Duration::ZERO);
+        off.tick(1);
+        off.finish();
+        assert!(off.out.is_none());
+    }
+}
