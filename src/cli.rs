@@ -146,6 +146,10 @@ pub struct DiffArgs {
     /// With --git: BASE is the newest tag matching GLOB reachable from HEAD (implies --git).
     #[arg(long, value_name = "GLOB")]
     pub base_tag: Option<String>,
+    /// With --git: only manifests at this path, or under this directory (relative to the
+    /// repository root), e.g. to leave test fixtures out.
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -249,8 +253,11 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
     if args.git || args.base_tag.is_some() {
         return run_git(args);
     }
-    if args.staged {
-        return Err(Error::new("--staged", "only applies with --git"));
+    if args.staged || args.path.is_some() {
+        return Err(Error::new(
+            if args.staged { "--staged" } else { "--path" },
+            "only applies with --git",
+        ));
     }
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
         return Err(Error::new(
@@ -299,8 +306,13 @@ fn run_git(args: &DiffArgs) -> Result<i32, Error> {
         base_tag: args.base_tag.clone(),
     };
     let (base, head, notes) = resolve_revisions(&repo, &revisions)?;
-    let mut report =
-        crate::git::apps::compare_snapshots(&repo, &base, &head, &args.load_options())?;
+    let mut report = crate::git::apps::compare_snapshots(
+        &repo,
+        &base,
+        &head,
+        &args.load_options(),
+        args.path.as_deref(),
+    )?;
     report.notes = notes;
     if let Some(file) = accept::discover(args.accept.as_deref())? {
         // An entry is stale only if it matches nothing in any app; the warning goes to all.

@@ -259,7 +259,7 @@ fn pre_push(args: &PrePushArgs) -> Result<i32> {
         };
         let base = Snapshot::revision(&repo, &previous)?;
         let head = Snapshot::revision(&repo, tag)?;
-        let report = compare_snapshots(&repo, &base, &head, &options)?;
+        let report = compare_snapshots(&repo, &base, &head, &options, None)?;
         eprint!("{}", render_human(&report, &HumanOptions::default()));
         if apps_policy_trips(&report, &args.policy.fail_on) {
             eprintln!(

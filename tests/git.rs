@@ -629,3 +629,33 @@ fn git_mode_renders_every_review_format_and_applies_the_accept_file() {
     let notes = v["notes"].to_string();
     assert!(notes.contains("matches nothing"), "{notes}");
 }
+
+#[test]
+fn git_path_leaves_out_manifests_elsewhere_such_as_broken_test_fixtures() {
+    let r = Repo::new("pathfilter");
+    r.write("apps/a/manifest.yml", &v1("aaa"));
+    // A fixture that carries an app id but is deliberately invalid.
+    r.write(
+        "testdata/broken.yml",
+        "app:\n  id: ari:cloud:ecosystem::app/fixture\npermissions:\n  scopes: 42\n",
+    );
+    r.commit("first");
+    r.write("apps/a/manifest.yml", &major("aaa"));
+    let err = one_line_error(&r.run(&["--git", "HEAD"]));
+    assert!(err.contains("testdata/broken.yml"), "{err}");
+    let (code, v) = r.json(&["--git", "HEAD", "--path", "apps"]);
+    assert_eq!(code, 1, "{v}");
+    let apps = v["apps"].as_array().unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0]["path"], "apps/a/manifest.yml");
+    let err = one_line_error(&r.run(&[
+        "HEAD:apps/a/manifest.yml",
+        "apps/a/manifest.yml",
+        "--path",
+        "apps",
+    ]));
+    assert!(
+        err.contains("--path") && err.contains("only applies with --git"),
+        "{err}"
+    );
+}

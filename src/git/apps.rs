@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use git2::Repository;
 
-use super::snapshot::{is_manifest_name, Snapshot};
+use super::snapshot::{is_manifest_name, within, Snapshot};
 use crate::diff::Side;
 use crate::error::{Error, Result};
 use crate::load::{LoadOptions, Source};
@@ -86,9 +86,13 @@ pub fn find_manifests(
     repo: &Repository,
     snapshot: &Snapshot,
     options: &LoadOptions,
+    path_filter: Option<&str>,
 ) -> Result<Vec<Found>> {
     let mut out = Vec::new();
     for entry in snapshot.yaml_files(repo)? {
+        if !within(&entry.path, path_filter) {
+            continue;
+        }
         let source = match snapshot.read_entry(repo, &entry, options.max_bytes) {
             Ok(source) => source,
             Err(e) if is_manifest_name(&entry.path) => return Err(e),
@@ -104,15 +108,17 @@ pub fn find_manifests(
     Ok(out)
 }
 
-/// Compares every manifest of `base` with its counterpart in `head`.
+/// Compares every manifest of `base` with its counterpart in `head` (only those within
+/// `path_filter`, when given: `--path`).
 pub fn compare_snapshots(
     repo: &Repository,
     base: &Snapshot,
     head: &Snapshot,
     options: &LoadOptions,
+    path_filter: Option<&str>,
 ) -> Result<AppsReport> {
-    let old = find_manifests(repo, base, options)?;
-    let new = find_manifests(repo, head, options)?;
+    let old = find_manifests(repo, base, options, path_filter)?;
+    let new = find_manifests(repo, head, options, path_filter)?;
     if old.is_empty() && new.is_empty() {
         return Err(Error::new(
             format!("{}..{}", base.label(), head.label()),

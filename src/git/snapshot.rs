@@ -42,6 +42,19 @@ pub fn is_yaml(path: &str) -> bool {
 }
 
 /// Whether a path is named like a Forge manifest (`manifest.yml` / `manifest.yaml`).
+/// `--path`: whether `path` is `filter` itself or under that directory (no filter: everything).
+pub fn within(path: &str, filter: Option<&str>) -> bool {
+    match filter.map(|f| f.trim_matches('/')) {
+        None | Some("") => true,
+        Some(f) => {
+            path == f
+                || path
+                    .strip_prefix(f)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }
+    }
+}
+
 pub fn is_manifest_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name == "manifest.yml" || name == "manifest.yaml"
@@ -332,4 +345,20 @@ fn check_mode(name: &str, mode: u32) -> Result<()> {
 pub fn read_blob(repo: &Repository, name: String, id: Oid, max_bytes: u64) -> Result<Source> {
     let blob = repo.find_blob(id).map_err(|e| git_error(&name, e))?;
     source_from_bytes(name, blob.content().to_vec(), max_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+
+    #[test]
+    fn path_filter_matches_the_path_or_what_is_under_it() {
+        assert!(within("apps/a/manifest.yml", None));
+        assert!(within("apps/a/manifest.yml", Some("")));
+        assert!(within("apps/a/manifest.yml", Some("apps")));
+        assert!(within("apps/a/manifest.yml", Some("/apps/a/")));
+        assert!(within("apps/a/manifest.yml", Some("apps/a/manifest.yml")));
+        assert!(!within("apps-old/manifest.yml", Some("apps")));
+        assert!(!within("testdata/x.yml", Some("apps")));
+    }
 }

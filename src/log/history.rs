@@ -10,7 +10,7 @@ use git2::{Commit, DiffOptions, FileMode, Oid, Repository, Tree};
 
 use crate::error::{Error, Result};
 use crate::git::apps::{app_report, pair_manifests, recognize, Found, Pair};
-use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, Snapshot};
+use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapshot};
 use crate::git::{or_head, resolve_commit, tags_by_commit};
 use crate::load::{Document, LoadOptions};
 use crate::report::apps::AppStatus;
@@ -156,11 +156,7 @@ impl<'r> History<'r> {
     }
 
     fn wanted(&self, path: &str) -> bool {
-        is_yaml(path)
-            && self
-                .path
-                .as_deref()
-                .is_none_or(|p| p.is_empty() || path == p || path.starts_with(&format!("{p}/")))
+        is_yaml(path) && within(path, self.path.as_deref())
     }
 
     /// The manifest in a blob, parsed at most once. `name` is used for messages.
