@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_yaml::Value;
 
@@ -116,7 +116,7 @@ fn io_message(e: &std::io::Error) -> String {
 pub struct Document {
     pub name: String,
     pub value: Value,
-    positions: Option<Rc<PosNode>>,
+    positions: Option<Arc<PosNode>>,
     pub warnings: Vec<String>,
 }
 
@@ -143,13 +143,35 @@ impl Document {
     }
 }
 
+/// Texts at least this large get their line numbers on a second thread while serde_yaml parses
+/// them; below it, starting a thread costs more than it saves.
+const PARALLEL_POSITIONS_MIN_BYTES: usize = 64 * 1024;
+
 /// Parses one manifest: one YAML document, duplicate keys rejected, then `${VAR}` interpolation.
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
-    let mut value: Value = serde_yaml::from_str(&source.text).map_err(|e| {
+    // serde_yaml (values) and the position pass (lines) read the same text independently; on a
+    // large text the position pass runs beside serde_yaml instead of after it, which takes it
+    // off the wall-clock path (docs/performance.md).
+    let (parsed, positions) = if source.text.len() >= PARALLEL_POSITIONS_MIN_BYTES {
+        std::thread::scope(|scope| {
+            let lines = scope.spawn(|| positions(&source.text));
+            let parsed = serde_yaml::from_str::<Value>(&source.text);
+            let lines = lines
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (parsed, lines)
+        })
+    } else {
+        (
+            serde_yaml::from_str::<Value>(&source.text),
+            positions(&source.text),
+        )
+    };
+    let mut value = parsed.map_err(|e| {
         let mut line = e.location().map(|l| l.line());
         if e.to_string().contains("duplicate entry") {
             // serde_yaml points at the mapping; point at the repeated key instead.
-            if let Some((_, l)) = positions(&source.text).and_then(|p| first_duplicate_key(&p)) {
+            if let Some((_, l)) = positions.as_deref().and_then(first_duplicate_key) {
                 line = Some(l);
             }
         }
@@ -160,7 +182,6 @@ pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
         }
         Error::new(source.name.clone(), format!("invalid YAML: {message}")).at(line)
     })?;
-    let positions = positions(&source.text);
     let mut doc = Document {
         name: source.name.clone(),
         value: Value::Null,

@@ -7,7 +7,7 @@
 //! a text that serde_yaml accepted, the caller simply has no line numbers.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use yaml_rust2::parser::{Event, Parser};
 
@@ -19,12 +19,12 @@ pub enum PosNode {
     },
     Seq {
         line: usize,
-        items: Vec<Rc<PosNode>>,
+        items: Vec<Arc<PosNode>>,
     },
     Map {
         line: usize,
         /// (key text, line of the key, value). Non-scalar keys are recorded with an empty text.
-        entries: Vec<(String, usize, Rc<PosNode>)>,
+        entries: Vec<(String, usize, Arc<PosNode>)>,
     },
 }
 
@@ -38,7 +38,7 @@ impl PosNode {
     }
 
     /// The value under `key` in a mapping, with the line of the key itself.
-    pub fn entry(&self, key: &str) -> Option<(usize, &Rc<PosNode>)> {
+    pub fn entry(&self, key: &str) -> Option<(usize, &Arc<PosNode>)> {
         match self {
             PosNode::Map { entries, .. } => entries
                 .iter()
@@ -48,7 +48,7 @@ impl PosNode {
         }
     }
 
-    pub fn item(&self, index: usize) -> Option<&Rc<PosNode>> {
+    pub fn item(&self, index: usize) -> Option<&Arc<PosNode>> {
         match self {
             PosNode::Seq { items, .. } => items.get(index),
             _ => None,
@@ -85,32 +85,33 @@ enum Open {
     Seq {
         line: usize,
         anchor: usize,
-        items: Vec<Rc<PosNode>>,
+        items: Vec<Arc<PosNode>>,
     },
     Map {
         line: usize,
         anchor: usize,
-        entries: Vec<(String, usize, Rc<PosNode>)>,
+        entries: Vec<(String, usize, Arc<PosNode>)>,
         pending_key: Option<(String, usize)>,
     },
 }
 
 /// Builds the position tree of the first document in `text`, or `None` when yaml-rust2 cannot
 /// read it. Iterative (an explicit stack), so nesting depth cannot overflow the call stack.
-pub fn positions(text: &str) -> Option<Rc<PosNode>> {
+/// The tree is `Send` (`Arc`), so the loader can build it on a second thread.
+pub fn positions(text: &str) -> Option<Arc<PosNode>> {
     let mut parser = Parser::new_from_str(text);
-    let mut anchors: HashMap<usize, Rc<PosNode>> = HashMap::new();
+    let mut anchors: HashMap<usize, Arc<PosNode>> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Rc<PosNode>> = None;
+    let mut root: Option<Arc<PosNode>> = None;
 
     loop {
         let (event, mark) = parser.next_token().ok()?;
         let line = mark.line();
         // A finished node (scalar, alias, closed container) and, for scalars, its text.
-        let finished: Option<(Rc<PosNode>, Option<String>)> = match event {
+        let finished: Option<(Arc<PosNode>, Option<String>)> = match event {
             Event::StreamEnd | Event::DocumentEnd => break,
             Event::Scalar(value, _, anchor, _) => {
-                let node = Rc::new(PosNode::Scalar { line });
+                let node = Arc::new(PosNode::Scalar { line });
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());
                 }
@@ -120,7 +121,7 @@ pub fn positions(text: &str) -> Option<Rc<PosNode>> {
                 let node = anchors
                     .get(&id)
                     .cloned()
-                    .unwrap_or_else(|| Rc::new(PosNode::Scalar { line }));
+                    .unwrap_or_else(|| Arc::new(PosNode::Scalar { line }));
                 Some((node, None))
             }
             Event::SequenceStart(anchor, _) => {
@@ -146,13 +147,13 @@ pub fn positions(text: &str) -> Option<Rc<PosNode>> {
                         line,
                         anchor,
                         items,
-                    } => (Rc::new(PosNode::Seq { line, items }), anchor),
+                    } => (Arc::new(PosNode::Seq { line, items }), anchor),
                     Open::Map {
                         line,
                         anchor,
                         entries,
                         ..
-                    } => (Rc::new(PosNode::Map { line, entries }), anchor),
+                    } => (Arc::new(PosNode::Map { line, entries }), anchor),
                 };
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());

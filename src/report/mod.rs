@@ -76,7 +76,12 @@ pub struct Report {
 fn load(source: &Source, options: &LoadOptions) -> Result<(Document, Manifest)> {
     let doc = parse(source, options)?;
     let manifest = Manifest::from_document(&doc)?;
-    Ok((doc, manifest))
+    // From here on only the name and warnings are used: free the parsed trees now, so the old
+    // version's are gone before the new one is parsed (peak memory: one version's trees).
+    let Document { name, warnings, .. } = doc;
+    let mut kept = Document::empty(name);
+    kept.warnings = warnings;
+    Ok((kept, manifest))
 }
 
 /// Compares two manifest versions. `old = None` is a first release: everything is added.
