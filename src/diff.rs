@@ -1,6 +1,7 @@
 //! The semantic diff: which parts of the model appeared, disappeared or changed between two
 //! manifests, each change tagged with the rule that classifies it (SPEC §3, §5).
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -101,17 +102,21 @@ fn index<'a, T: Part>(
 ) -> BTreeMap<T::Key, &'a T> {
     let mut map: BTreeMap<T::Key, &'a T> = BTreeMap::new();
     for item in items {
-        match map.get(&item.identity()) {
-            None => {
-                map.insert(item.identity(), item);
+        // One identity per item (identities own their strings, so building one costs).
+        match map.entry(item.identity()) {
+            Entry::Vacant(slot) => {
+                slot.insert(item);
             }
-            Some(first) if item.conflicts(first) => warnings.push(format!(
+            Entry::Occupied(first) if item.conflicts(first.get()) => warnings.push(format!(
                 "{file}{}: {} is declared again (first at line {}); only the first is compared",
                 item.line().map(|l| format!(":{l}")).unwrap_or_default(),
                 item.describe(),
-                first.line().map_or("?".to_string(), |l| l.to_string()),
+                first
+                    .get()
+                    .line()
+                    .map_or("?".to_string(), |l| l.to_string()),
             )),
-            Some(_) => {}
+            Entry::Occupied(_) => {}
         }
     }
     map

@@ -337,8 +337,19 @@ impl<'a> Node<'a> {
         ))
     }
 
-    fn child(&self, key_text: &str, value: &'a Value, line: Option<usize>) -> Node<'a> {
-        let pos = self.pos.and_then(|p| p.entry(key_text));
+    /// The node under `key_text`; `index` is its place in the mapping when the caller iterates
+    /// it, which makes finding its position constant time.
+    fn child(
+        &self,
+        key_text: &str,
+        index: Option<usize>,
+        value: &'a Value,
+        line: Option<usize>,
+    ) -> Node<'a> {
+        let pos = self.pos.and_then(|p| match index {
+            Some(i) => p.entry_at(i, key_text),
+            None => p.entry(key_text),
+        });
         let path = if self.path.is_empty() {
             key_text.to_string()
         } else {
@@ -359,7 +370,7 @@ impl<'a> Node<'a> {
         match self.value {
             Value::Mapping(map) => Ok(match map.get(key) {
                 None | Some(Value::Null) => None,
-                Some(v) => Some(self.child(key, v, self.line)),
+                Some(v) => Some(self.child(key, None, v, self.line)),
             }),
             Value::Null => Ok(None),
             _ => Err(self.wrong_type("a mapping")),
@@ -377,7 +388,7 @@ impl<'a> Node<'a> {
             return Err(self.wrong_type("a mapping"));
         };
         let mut out = Vec::with_capacity(map.len());
-        for (k, v) in map {
+        for (i, (k, v)) in map.iter().enumerate() {
             let key = match k {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
@@ -391,7 +402,7 @@ impl<'a> Node<'a> {
             if v.is_null() {
                 continue;
             }
-            let child = self.child(&key, v, self.line);
+            let child = self.child(&key, Some(i), v, self.line);
             out.push((key, child));
         }
         Ok(out)

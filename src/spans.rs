@@ -6,7 +6,7 @@
 //! model reads can be given the line it starts on. It is best effort: if yaml-rust2 cannot read
 //! a text that serde_yaml accepted, the caller simply has no line numbers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use yaml_rust2::parser::{Event, Parser};
@@ -48,6 +48,19 @@ impl PosNode {
         }
     }
 
+    /// Like [`PosNode::entry`] for the `index`-th entry of a mapping read in order: that entry
+    /// when its key is `key` (constant time, so reading a whole mapping is linear), else the
+    /// first entry with that key.
+    pub fn entry_at(&self, index: usize, key: &str) -> Option<(usize, &Arc<PosNode>)> {
+        match self {
+            PosNode::Map { entries, .. } => match entries.get(index) {
+                Some((k, line, node)) if k == key => Some((*line, node)),
+                _ => self.entry(key),
+            },
+            _ => None,
+        }
+    }
+
     pub fn item(&self, index: usize) -> Option<&Arc<PosNode>> {
         match self {
             PosNode::Seq { items, .. } => items.get(index),
@@ -67,8 +80,10 @@ pub fn first_duplicate_key(root: &PosNode) -> Option<(String, usize)> {
             PosNode::Scalar { .. } => {}
             PosNode::Seq { items, .. } => stack.extend(items.iter().map(|n| &**n)),
             PosNode::Map { entries, .. } => {
-                for (i, (key, line, value)) in entries.iter().enumerate() {
-                    let repeated = entries[..i].iter().any(|(k, _, _)| k == key);
+                // A set of the keys seen so far keeps a large mapping linear, not quadratic.
+                let mut seen = HashSet::with_capacity(entries.len());
+                for (key, line, value) in entries {
+                    let repeated = !seen.insert(key.as_str());
                     if repeated && best.as_ref().is_none_or(|(_, l)| line < l) {
                         best = Some((key.clone(), *line));
                     }
@@ -209,6 +224,22 @@ mod tests {
         assert_eq!(first_duplicate_key(&root), Some(("c".to_string(), 5)));
         let root = positions("a: 1\nb: 2\n").unwrap();
         assert_eq!(first_duplicate_key(&root), None);
+        // The earliest repeat in the document wins, wherever its mapping is.
+        let root = positions("x:\n  p: 1\n  q: 2\n  p: 3\ny: 1\nz: 2\ny: 3\n").unwrap();
+        assert_eq!(first_duplicate_key(&root), Some(("p".to_string(), 4)));
+    }
+
+    #[test]
+    fn entry_at_uses_the_index_only_when_the_key_matches() {
+        let root = positions("a: 1\nb: 2\n'1': 3\n1: 4\n").unwrap();
+        assert_eq!(root.entry_at(1, "b").unwrap().0, 2);
+        // A wrong index falls back to the first entry with the key.
+        assert_eq!(root.entry_at(0, "b").unwrap().0, 2);
+        assert_eq!(root.entry_at(9, "a").unwrap().0, 1);
+        // Two keys with the same text (a string and a number): each gets its own line by index.
+        assert_eq!(root.entry_at(2, "1").unwrap().0, 3);
+        assert_eq!(root.entry_at(3, "1").unwrap().0, 4);
+        assert!(root.entry_at(0, "nope").is_none());
     }
 
     #[test]
