@@ -1,0 +1,79 @@
+"""Summarizes a benches/run.sh run (target/bench/) as the markdown table docs/performance.md
+quotes: each target's ratio, computed from medians (robust to other processes on a shared
+machine), with means and CPU time (user + system) beside it."""
+
+import json
+import os
+import sys
+
+
+def results(path):
+    with open(path) as f:
+        return {r["command"]: r for r in json.load(f)["results"]}
+
+
+def median(r):
+    return r["median"]
+
+
+def cpu(r):
+    return r["user"] + r["system"]
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f} ms"
+
+
+def main(out):
+    rows = []
+    t1 = results(os.path.join(out, "target1.json"))
+    t2 = results(os.path.join(out, "target2.json"))
+    size = lambda d: sum(os.path.getsize(os.path.join(out, d, f)) for f in ("old.yml", "new.yml"))
+    peaks = {}
+    with open(os.path.join(out, "memory.txt")) as f:
+        for line in f:
+            case, kib = line.split()
+            peaks[case] = max(peaks.get(case, 0), int(kib))
+
+    def ratio_row(target, num, den, limit):
+        a, b = num, den
+        r = median(a) / median(b)
+        rows.append(
+            (
+                target,
+                f"{ms(median(a))} / {ms(median(b))}",
+                f"{r:.2f}x",
+                f"{a['mean'] / b['mean']:.2f}x",
+                f"{cpu(a) / cpu(b):.2f}x",
+                f"<= {limit}x",
+                "met" if r <= limit else "NOT met",
+            )
+        )
+
+    ratio_row("1. typical diff vs `git diff --no-index`", t1["roa-diff"], t1["git-diff"], 2)
+    ratio_row("2. large diff vs serde_yaml parse only", t2["diff-1x"], t2["parse-1x"], 1.3)
+    ratio_row("2. 10x input: diff-10x vs diff-1x", t2["diff-10x"], t2["diff-1x"], 12)
+    ratio_row("   (10x parse only vs 1x, for scale)", t2["parse-10x"], t2["parse-1x"], 12)
+    print("| target | medians | ratio (median) | ratio (mean) | ratio (CPU) | limit | |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print()
+    print("| peak memory (max RSS) | KiB | input (two files) | ratio | limit | |")
+    print("|---|---|---|---|---|---|")
+    for case, data in (("parse-1x", "large"), ("diff-1x", "large"), ("diff-10x", "large10")):
+        if case not in peaks:
+            continue
+        ratio = peaks[case] * 1024 / size(data)
+        verdict = "met" if ratio <= 10 else "NOT met"
+        limit = "<= 10x" if case.startswith("diff") else "(baseline)"
+        if case.startswith("parse"):
+            verdict = ""
+        print(f"| {case} | {peaks[case]} | {size(data)} B | {ratio:.1f}x | {limit} | {verdict} |")
+    print()
+    with open(os.path.join(out, "machine.txt")) as f:
+        print("".join("    " + line for line in f))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "target/bench")
