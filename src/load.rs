@@ -152,21 +152,25 @@ pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
     // serde_yaml (values) and the position pass (lines) read the same text independently; on a
     // large text the position pass runs beside serde_yaml instead of after it, which takes it
     // off the wall-clock path (docs/performance.md).
-    let (parsed, positions) = if source.text.len() >= PARALLEL_POSITIONS_MIN_BYTES {
-        std::thread::scope(|scope| {
-            let lines = scope.spawn(|| positions(&source.text));
-            let parsed = serde_yaml::from_str::<Value>(&source.text);
-            let lines = lines
+    let (parsed, positions) = std::thread::scope(|scope| {
+        let helper = if source.text.len() >= PARALLEL_POSITIONS_MIN_BYTES {
+            std::thread::Builder::new()
+                .name("roa-diff-lines".into())
+                .spawn_scoped(scope, || positions(&source.text))
+                // No thread to be had (a process limit, say): do it below instead.
+                .ok()
+        } else {
+            None
+        };
+        let parsed = serde_yaml::from_str::<Value>(&source.text);
+        let lines = match helper {
+            Some(lines) => lines
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (parsed, lines)
-        })
-    } else {
-        (
-            serde_yaml::from_str::<Value>(&source.text),
-            positions(&source.text),
-        )
-    };
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => positions(&source.text),
+        };
+        (parsed, lines)
+    });
     let mut value = parsed.map_err(|e| {
         let mut line = e.location().map(|l| l.line());
         if e.to_string().contains("duplicate entry") {
@@ -540,6 +544,28 @@ mod tests {
         assert!(doc("# only a comment\n").unwrap().value.is_null());
         let e = doc("- a\n").unwrap_err();
         assert!(e.to_string().contains("must be a mapping"), "{e}");
+    }
+
+    #[test]
+    fn large_texts_get_the_same_lines_and_errors() {
+        // Above PARALLEL_POSITIONS_MIN_BYTES the lines come from the helper thread.
+        let padding: String = (0..4000).map(|i| format!("  k{i}: value {i}\n")).collect();
+        let head = format!("padding:\n{padding}");
+        assert!(head.len() >= PARALLEL_POSITIONS_MIN_BYTES);
+        let first = head.lines().count() + 1;
+        let d = doc(&format!(
+            "{head}remotes:\n  - &r\n    key: a\n    baseUrl: b\nother: *r\n"
+        ))
+        .unwrap();
+        let root = d.root();
+        let remotes = root.field("remotes").unwrap().unwrap();
+        assert_eq!(remotes.line, Some(first));
+        assert_eq!(remotes.seq().unwrap()[0].line, Some(first + 2));
+        let aliased = root.at_path(&["other", "baseUrl"]).unwrap().unwrap();
+        assert_eq!(aliased.line, Some(first + 3));
+        let e = doc(&format!("{head}a: 1\npadding: 2\n")).unwrap_err();
+        assert!(e.to_string().contains("duplicate"), "{e}");
+        assert_eq!(e.line, Some(first + 1));
     }
 
     #[test]
