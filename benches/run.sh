@@ -42,11 +42,16 @@ done
 } >"$OUT/machine.txt"
 
 # Target 1: one typical diff, whole process, against git's textual diff of the same files.
-# git exits 1 when the files differ (-i); roa-diff is told never to fail.
+# git exits 1 when the files differ (-i); roa-diff is told never to fail. hyperfine times one
+# command's runs and then the other's, so the runs are split into five rounds that alternate
+# the order, and the summary pools them: a change of background load then hits both.
 t=$OUT/typical
-hyperfine -N -i --warmup 20 --runs "$RUNS1" --export-json "$OUT/target1.json" \
-    -n git-diff "git diff --no-index $t/old.yml $t/new.yml" \
-    -n roa-diff "$ROA $t/old.yml $t/new.yml --fail-on never"
+git_diff=(-n git-diff "git diff --no-index $t/old.yml $t/new.yml")
+roa_diff=(-n roa-diff "$ROA $t/old.yml $t/new.yml --fail-on never")
+for round in 1 2 3 4 5; do
+    if ((round % 2)); then order=("${git_diff[@]}" "${roa_diff[@]}"); else order=("${roa_diff[@]}" "${git_diff[@]}"); fi
+    hyperfine -N -i --warmup 10 --runs $((RUNS1 / 5)) --export-json "$OUT/target1-$round.json" "${order[@]}"
+done
 
 # Target 2: the large pair and ten times it, against parsing the same two files with
 # serde_yaml only. The 10x files are above the default 16 MiB limit, hence --max-bytes.

@@ -1,17 +1,33 @@
 """Summarizes a benches/run.sh run (target/bench/) as the markdown table docs/performance.md
 quotes: each target's ratio, computed from medians, with the ratios of means, minimums and CPU
 time (user + system) beside it. hyperfine runs all of one command, then all of the other, so on
-a shared machine a change of load between the two blocks moves the wall-time ratios; the
-minimum and the CPU time are the steadier ones."""
+a shared machine a change of load between the two blocks moves the wall-time ratios; target 1
+is therefore run in rounds of alternating order, pooled here. The minimum and the CPU time are
+the steadier figures."""
 
+import glob
 import json
 import os
+import statistics
 import sys
 
 
-def results(path):
-    with open(path) as f:
-        return {r["command"]: r for r in json.load(f)["results"]}
+def results(*paths):
+    """Each command's runs, pooled over the given hyperfine exports (rounds)."""
+    pooled = {}
+    for path in paths:
+        with open(path) as f:
+            for r in json.load(f)["results"]:
+                p = pooled.setdefault(r["command"], {"times": [], "cpu": 0.0})
+                p["times"] += r["times"]
+                p["cpu"] += (r["user"] + r["system"]) * len(r["times"])
+    for p in pooled.values():
+        times = sorted(p["times"])
+        p["median"] = statistics.median(times)
+        p["mean"] = statistics.fmean(times)
+        p["min"] = times[0]
+        p["cpu"] /= len(times)
+    return pooled
 
 
 def median(r):
@@ -19,7 +35,7 @@ def median(r):
 
 
 def cpu(r):
-    return r["user"] + r["system"]
+    return r["cpu"]
 
 
 def ms(seconds):
@@ -28,7 +44,7 @@ def ms(seconds):
 
 def main(out):
     rows = []
-    t1 = results(os.path.join(out, "target1.json"))
+    t1 = results(*sorted(glob.glob(os.path.join(out, "target1-*.json"))))
     t2 = results(os.path.join(out, "target2.json"))
     size = lambda d: sum(os.path.getsize(os.path.join(out, d, f)) for f in ("old.yml", "new.yml"))
     peaks = {}
