@@ -1,7 +1,8 @@
 //! The semantic diff: which parts of the model appeared, disappeared or changed between two
 //! manifests, each change tagged with the rule that classifies it (SPEC §3, §5).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -109,17 +110,21 @@ fn index<'a, T: Part>(
 ) -> BTreeMap<T::Key, &'a T> {
     let mut map: BTreeMap<T::Key, &'a T> = BTreeMap::new();
     for item in items {
-        match map.get(&item.identity()) {
-            None => {
-                map.insert(item.identity(), item);
+        // One identity per item (identities own their strings, so building one costs).
+        match map.entry(item.identity()) {
+            Entry::Vacant(slot) => {
+                slot.insert(item);
             }
-            Some(first) if item.conflicts(first) => warnings.push(format!(
+            Entry::Occupied(first) if item.conflicts(first.get()) => warnings.push(format!(
                 "{file}{}: {} is declared again (first at line {}); only the first is compared",
                 item.line().map(|l| format!(":{l}")).unwrap_or_default(),
                 item.describe(),
-                first.line().map_or("?".to_string(), |l| l.to_string()),
+                first
+                    .get()
+                    .line()
+                    .map_or("?".to_string(), |l| l.to_string()),
             )),
-            Some(_) => {}
+            Entry::Occupied(_) => {}
         }
     }
     map
@@ -328,18 +333,41 @@ fn describe_target(kind: &str, target: &EgressTarget) -> String {
     }
 }
 
-/// A wildcard in `others` that covers `address` (`*.example.com` covers `api.example.com`).
-fn covering_wildcard<'a>(address: &str, others: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let (scheme, host) = address.split_once("://")?;
-    let host = host.split('/').next()?;
-    others.into_iter().find(|w| {
-        w.split_once("://").is_some_and(|(ws, wh)| {
-            ws == scheme
-                && wh
-                    .strip_prefix("*.")
-                    .is_some_and(|suffix| host.ends_with(&format!(".{suffix}")))
-        })
-    })
+/// The old side's wildcard addresses (`scheme://*.suffix`), so that the wildcard covering a
+/// new address (`*.example.com` covers `api.example.com`) is found by looking up each of the
+/// address's dot-suffixes, not by scanning every old entry for every added one (quadratic).
+struct Wildcards<'a> {
+    /// (kind, scheme, suffix) -> the wildcard address; the smallest is kept, which is the one a
+    /// scan of the old entries in identity order would find first.
+    by_suffix: HashMap<(&'a str, &'a str, &'a str), &'a str>,
+}
+
+impl<'a> Wildcards<'a> {
+    fn new(addresses: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut by_suffix: HashMap<_, &'a str> = HashMap::new();
+        for (kind, address) in addresses {
+            let Some((scheme, rest)) = address.split_once("://") else {
+                continue;
+            };
+            if let Some(suffix) = rest.strip_prefix("*.") {
+                by_suffix
+                    .entry((kind, scheme, suffix))
+                    .and_modify(|w| *w = (*w).min(address))
+                    .or_insert(address);
+            }
+        }
+        Wildcards { by_suffix }
+    }
+
+    /// The wildcard of `kind` that covers `address`, the smallest when several do.
+    fn covering(&self, kind: &str, address: &str) -> Option<&'a str> {
+        let (scheme, rest) = address.split_once("://")?;
+        let host = rest.split('/').next()?;
+        host.match_indices('.')
+            .filter_map(|(i, _)| self.by_suffix.get(&(kind, scheme, &host[i + 1..])))
+            .min()
+            .copied()
+    }
 }
 
 fn category_key(e: &Egress) -> Option<String> {
@@ -348,18 +376,15 @@ fn category_key(e: &Egress) -> Option<String> {
 
 fn diff_egress(s: &Sides, d: &mut Diff) {
     let (old, new) = index_both(s, |m| &m.egress, &mut d.warnings);
+    let wildcards = Wildcards::new(old.keys().filter_map(|(kind, target)| match target {
+        EgressTarget::Address(a) => Some((*kind, a.as_str())),
+        EgressTarget::Remote(_) => None,
+    }));
     for (key, e) in &new {
         let Some(before) = old.get(key) else {
             let mut message = format!("new egress to {}", describe_target(e.kind, &e.target));
             if let EgressTarget::Address(a) = &e.target {
-                let known = old
-                    .keys()
-                    .filter(|(k, _)| *k == e.kind)
-                    .filter_map(|(_, t)| match t {
-                        EgressTarget::Address(a) => Some(a.as_str()),
-                        _ => None,
-                    });
-                if let Some(w) = covering_wildcard(a, known) {
+                if let Some(w) = wildcards.covering(e.kind, a) {
                     message.push_str(&format!(
                         " (already covered by {w}, but the consent check is not known to expand wildcards)"
                     ));
@@ -857,18 +882,32 @@ mod tests {
 
     #[test]
     fn wildcard_cover() {
-        let known = ["https://*.example.com", "https://other.io"];
+        let known = Wildcards::new(
+            [
+                ("fetch.client", "https://*.example.com"),
+                ("fetch.client", "https://other.io"),
+                ("fetch.client", "https://*.b.example.com"),
+                ("fetch.client", "https://*.a.b.example.com"),
+                ("images", "https://*.io"),
+                ("images", "https://*.pics.io/path"),
+            ]
+            .into_iter(),
+        );
+        let cover = |kind, address| known.covering(kind, address);
         assert_eq!(
-            covering_wildcard("https://api.example.com", known.iter().copied()),
+            cover("fetch.client", "https://api.example.com"),
             Some("https://*.example.com")
         );
+        assert_eq!(cover("fetch.client", "https://example.com"), None);
+        assert_eq!(cover("fetch.client", "wss://api.example.com"), None);
+        // Several cover it: the smallest, as a scan in identity order would find.
         assert_eq!(
-            covering_wildcard("https://example.com", known.iter().copied()),
-            None
+            cover("fetch.client", "https://x.a.b.example.com/p"),
+            Some("https://*.a.b.example.com")
         );
-        assert_eq!(
-            covering_wildcard("wss://api.example.com", known.iter().copied()),
-            None
-        );
+        // Wildcards of another kind do not count; a wildcard with a path covers no host.
+        assert_eq!(cover("fetch.client", "https://x.io"), None);
+        assert_eq!(cover("images", "https://x.pics.io"), Some("https://*.io"));
+        assert_eq!(cover("images", "https://io"), None);
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_yaml::Value;
 
@@ -120,7 +120,7 @@ fn io_message(e: &std::io::Error) -> String {
 pub struct Document {
     pub name: String,
     pub value: Value,
-    positions: Option<Rc<PosNode>>,
+    positions: Option<Arc<PosNode>>,
     pub warnings: Vec<String>,
 }
 
@@ -147,13 +147,40 @@ impl Document {
     }
 }
 
+/// Texts at least this large get their line numbers on a second thread while serde_yaml parses
+/// them. Real manifests (a few KB) stay below it: their position pass takes a fraction of a
+/// millisecond, too little to be worth a thread.
+const PARALLEL_POSITIONS_MIN_BYTES: usize = 64 * 1024;
+
 /// Parses one manifest: one YAML document, duplicate keys rejected, then `${VAR}` interpolation.
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
-    let mut value: Value = serde_yaml::from_str(&source.text).map_err(|e| {
+    // serde_yaml (values) and the position pass (lines) read the same text independently; on a
+    // large text the position pass runs beside serde_yaml instead of after it, which takes it
+    // off the wall-clock path (docs/performance.md).
+    let (parsed, positions) = std::thread::scope(|scope| {
+        let helper = if source.text.len() >= PARALLEL_POSITIONS_MIN_BYTES {
+            std::thread::Builder::new()
+                .name("roa-diff-lines".into())
+                .spawn_scoped(scope, || positions(&source.text))
+                // No thread to be had (a process limit, say): do it below instead.
+                .ok()
+        } else {
+            None
+        };
+        let parsed = serde_yaml::from_str::<Value>(&source.text);
+        let lines = match helper {
+            Some(lines) => lines
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => positions(&source.text),
+        };
+        (parsed, lines)
+    });
+    let mut value = parsed.map_err(|e| {
         let mut line = e.location().map(|l| l.line());
         if e.to_string().contains("duplicate entry") {
             // serde_yaml points at the mapping; point at the repeated key instead.
-            if let Some((_, l)) = positions(&source.text).and_then(|p| first_duplicate_key(&p)) {
+            if let Some((_, l)) = positions.as_deref().and_then(first_duplicate_key) {
                 line = Some(l);
             }
         }
@@ -164,7 +191,6 @@ pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
         }
         Error::new(source.name.clone(), format!("invalid YAML: {message}")).at(line)
     })?;
-    let positions = positions(&source.text);
     let mut doc = Document {
         name: source.name.clone(),
         value: Value::Null,
@@ -320,8 +346,19 @@ impl<'a> Node<'a> {
         ))
     }
 
-    fn child(&self, key_text: &str, value: &'a Value, line: Option<usize>) -> Node<'a> {
-        let pos = self.pos.and_then(|p| p.entry(key_text));
+    /// The node under `key_text`; `index` is its place in the mapping when the caller iterates
+    /// it, which makes finding its position constant time.
+    fn child(
+        &self,
+        key_text: &str,
+        index: Option<usize>,
+        value: &'a Value,
+        line: Option<usize>,
+    ) -> Node<'a> {
+        let pos = self.pos.and_then(|p| match index {
+            Some(i) => p.entry_at(i, key_text),
+            None => p.entry(key_text),
+        });
         let path = if self.path.is_empty() {
             key_text.to_string()
         } else {
@@ -342,7 +379,7 @@ impl<'a> Node<'a> {
         match self.value {
             Value::Mapping(map) => Ok(match map.get(key) {
                 None | Some(Value::Null) => None,
-                Some(v) => Some(self.child(key, v, self.line)),
+                Some(v) => Some(self.child(key, None, v, self.line)),
             }),
             Value::Null => Ok(None),
             _ => Err(self.wrong_type("a mapping")),
@@ -360,7 +397,7 @@ impl<'a> Node<'a> {
             return Err(self.wrong_type("a mapping"));
         };
         let mut out = Vec::with_capacity(map.len());
-        for (k, v) in map {
+        for (i, (k, v)) in map.iter().enumerate() {
             let key = match k {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
@@ -374,7 +411,7 @@ impl<'a> Node<'a> {
             if v.is_null() {
                 continue;
             }
-            let child = self.child(&key, v, self.line);
+            let child = self.child(&key, Some(i), v, self.line);
             out.push((key, child));
         }
         Ok(out)
@@ -512,6 +549,28 @@ mod tests {
         assert!(doc("# only a comment\n").unwrap().value.is_null());
         let e = doc("- a\n").unwrap_err();
         assert!(e.to_string().contains("must be a mapping"), "{e}");
+    }
+
+    #[test]
+    fn large_texts_get_the_same_lines_and_errors() {
+        // Above PARALLEL_POSITIONS_MIN_BYTES the lines come from the helper thread.
+        let padding: String = (0..4000).map(|i| format!("  k{i}: value {i}\n")).collect();
+        let head = format!("padding:\n{padding}");
+        assert!(head.len() >= PARALLEL_POSITIONS_MIN_BYTES);
+        let first = head.lines().count() + 1;
+        let d = doc(&format!(
+            "{head}remotes:\n  - &r\n    key: a\n    baseUrl: b\nother: *r\n"
+        ))
+        .unwrap();
+        let root = d.root();
+        let remotes = root.field("remotes").unwrap().unwrap();
+        assert_eq!(remotes.line, Some(first));
+        assert_eq!(remotes.seq().unwrap()[0].line, Some(first + 2));
+        let aliased = root.at_path(&["other", "baseUrl"]).unwrap().unwrap();
+        assert_eq!(aliased.line, Some(first + 3));
+        let e = doc(&format!("{head}a: 1\npadding: 2\n")).unwrap_err();
+        assert!(e.to_string().contains("duplicate"), "{e}");
+        assert_eq!(e.line, Some(first + 1));
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! model reads can be given the line it starts on. It is best effort: if yaml-rust2 cannot read
 //! a text that serde_yaml accepted, the caller simply has no line numbers.
 
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use yaml_rust2::parser::{Event, Parser};
 
@@ -19,12 +19,12 @@ pub enum PosNode {
     },
     Seq {
         line: usize,
-        items: Vec<Rc<PosNode>>,
+        items: Vec<Arc<PosNode>>,
     },
     Map {
         line: usize,
         /// (key text, line of the key, value). Non-scalar keys are recorded with an empty text.
-        entries: Vec<(String, usize, Rc<PosNode>)>,
+        entries: Vec<(String, usize, Arc<PosNode>)>,
     },
 }
 
@@ -38,7 +38,7 @@ impl PosNode {
     }
 
     /// The value under `key` in a mapping, with the line of the key itself.
-    pub fn entry(&self, key: &str) -> Option<(usize, &Rc<PosNode>)> {
+    pub fn entry(&self, key: &str) -> Option<(usize, &Arc<PosNode>)> {
         match self {
             PosNode::Map { entries, .. } => entries
                 .iter()
@@ -48,7 +48,20 @@ impl PosNode {
         }
     }
 
-    pub fn item(&self, index: usize) -> Option<&Rc<PosNode>> {
+    /// Like [`PosNode::entry`] for the `index`-th entry of a mapping read in order: that entry
+    /// when its key is `key` (constant time, so reading a whole mapping is linear), else the
+    /// first entry with that key.
+    pub fn entry_at(&self, index: usize, key: &str) -> Option<(usize, &Arc<PosNode>)> {
+        match self {
+            PosNode::Map { entries, .. } => match entries.get(index) {
+                Some((k, line, node)) if k == key => Some((*line, node)),
+                _ => self.entry(key),
+            },
+            _ => None,
+        }
+    }
+
+    pub fn item(&self, index: usize) -> Option<&Arc<PosNode>> {
         match self {
             PosNode::Seq { items, .. } => items.get(index),
             _ => None,
@@ -67,8 +80,10 @@ pub fn first_duplicate_key(root: &PosNode) -> Option<(String, usize)> {
             PosNode::Scalar { .. } => {}
             PosNode::Seq { items, .. } => stack.extend(items.iter().map(|n| &**n)),
             PosNode::Map { entries, .. } => {
-                for (i, (key, line, value)) in entries.iter().enumerate() {
-                    let repeated = entries[..i].iter().any(|(k, _, _)| k == key);
+                // A set of the keys seen so far keeps a large mapping linear, not quadratic.
+                let mut seen = HashSet::with_capacity(entries.len());
+                for (key, line, value) in entries {
+                    let repeated = !seen.insert(key.as_str());
                     if repeated && best.as_ref().is_none_or(|(_, l)| line < l) {
                         best = Some((key.clone(), *line));
                     }
@@ -85,32 +100,33 @@ enum Open {
     Seq {
         line: usize,
         anchor: usize,
-        items: Vec<Rc<PosNode>>,
+        items: Vec<Arc<PosNode>>,
     },
     Map {
         line: usize,
         anchor: usize,
-        entries: Vec<(String, usize, Rc<PosNode>)>,
+        entries: Vec<(String, usize, Arc<PosNode>)>,
         pending_key: Option<(String, usize)>,
     },
 }
 
 /// Builds the position tree of the first document in `text`, or `None` when yaml-rust2 cannot
 /// read it. Iterative (an explicit stack), so nesting depth cannot overflow the call stack.
-pub fn positions(text: &str) -> Option<Rc<PosNode>> {
+/// The tree is `Send` (`Arc`), so the loader can build it on a second thread.
+pub fn positions(text: &str) -> Option<Arc<PosNode>> {
     let mut parser = Parser::new_from_str(text);
-    let mut anchors: HashMap<usize, Rc<PosNode>> = HashMap::new();
+    let mut anchors: HashMap<usize, Arc<PosNode>> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Rc<PosNode>> = None;
+    let mut root: Option<Arc<PosNode>> = None;
 
     loop {
         let (event, mark) = parser.next_token().ok()?;
         let line = mark.line();
         // A finished node (scalar, alias, closed container) and, for scalars, its text.
-        let finished: Option<(Rc<PosNode>, Option<String>)> = match event {
+        let finished: Option<(Arc<PosNode>, Option<String>)> = match event {
             Event::StreamEnd | Event::DocumentEnd => break,
             Event::Scalar(value, _, anchor, _) => {
-                let node = Rc::new(PosNode::Scalar { line });
+                let node = Arc::new(PosNode::Scalar { line });
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());
                 }
@@ -120,7 +136,7 @@ pub fn positions(text: &str) -> Option<Rc<PosNode>> {
                 let node = anchors
                     .get(&id)
                     .cloned()
-                    .unwrap_or_else(|| Rc::new(PosNode::Scalar { line }));
+                    .unwrap_or_else(|| Arc::new(PosNode::Scalar { line }));
                 Some((node, None))
             }
             Event::SequenceStart(anchor, _) => {
@@ -146,13 +162,13 @@ pub fn positions(text: &str) -> Option<Rc<PosNode>> {
                         line,
                         anchor,
                         items,
-                    } => (Rc::new(PosNode::Seq { line, items }), anchor),
+                    } => (Arc::new(PosNode::Seq { line, items }), anchor),
                     Open::Map {
                         line,
                         anchor,
                         entries,
                         ..
-                    } => (Rc::new(PosNode::Map { line, entries }), anchor),
+                    } => (Arc::new(PosNode::Map { line, entries }), anchor),
                 };
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());
@@ -208,6 +224,22 @@ mod tests {
         assert_eq!(first_duplicate_key(&root), Some(("c".to_string(), 5)));
         let root = positions("a: 1\nb: 2\n").unwrap();
         assert_eq!(first_duplicate_key(&root), None);
+        // The earliest repeat in the document wins, wherever its mapping is.
+        let root = positions("x:\n  p: 1\n  q: 2\n  p: 3\ny: 1\nz: 2\ny: 3\n").unwrap();
+        assert_eq!(first_duplicate_key(&root), Some(("p".to_string(), 4)));
+    }
+
+    #[test]
+    fn entry_at_uses_the_index_only_when_the_key_matches() {
+        let root = positions("a: 1\nb: 2\n'1': 3\n1: 4\n").unwrap();
+        assert_eq!(root.entry_at(1, "b").unwrap().0, 2);
+        // A wrong index falls back to the first entry with the key.
+        assert_eq!(root.entry_at(0, "b").unwrap().0, 2);
+        assert_eq!(root.entry_at(9, "a").unwrap().0, 1);
+        // Two keys with the same text (a string and a number): each gets its own line by index.
+        assert_eq!(root.entry_at(2, "1").unwrap().0, 3);
+        assert_eq!(root.entry_at(3, "1").unwrap().0, 4);
+        assert!(root.entry_at(0, "nope").is_none());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::git::apps::{app_report, pair_manifests, recognize, Found, Pair};
 use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapshot};
 use crate::git::{or_head, resolve_commit, tags_by_commit};
-use crate::load::{Document, LoadOptions};
+use crate::load::LoadOptions;
 use crate::report::apps::AppStatus;
 use crate::report::{load_manifest, Loaded, UpdateLevel};
 use crate::roa::RoaChange;
@@ -167,7 +167,7 @@ impl<'r> History<'r> {
         self.blobs_read += 1;
         let result = match read_blob(self.repo, name.to_string(), id, self.options.max_bytes) {
             Err(e) => is_manifest_name(path).then_some(Err(e)),
-            Ok(source) => recognize(path, source, &self.options).map(|r| r.map(slim)),
+            Ok(source) => recognize(path, source, &self.options).map(|r| r.map(Rc::new)),
         };
         self.recognized.insert(id, result.clone());
         result.transpose()
@@ -183,7 +183,7 @@ impl<'r> History<'r> {
         }
         let result = read_blob(self.repo, name.to_string(), id, self.options.max_bytes)
             .and_then(|source| load_manifest(source, &self.options))
-            .map(slim);
+            .map(Rc::new);
         self.blobs_read += 1;
         self.loaded.insert(id, result.clone());
         result
@@ -335,19 +335,6 @@ impl<'r> History<'r> {
         let new_blobs = self.tree_blobs(new.1)?;
         self.compare_blobs(&old_blobs, &new_blobs, (old.map_or("", |o| o.0), new.0))
     }
-}
-
-/// Keeps what comparing needs (the model, the text, the name and warnings) and drops the YAML
-/// tree and its line positions: every version of a long history stays cached, so this is most
-/// of the walk's memory.
-fn slim(loaded: Loaded) -> Rc<Loaded> {
-    let mut doc = Document::empty(loaded.doc.name);
-    doc.warnings = loaded.doc.warnings;
-    Rc::new(Loaded {
-        source: loaded.source,
-        doc,
-        model: loaded.model,
-    })
 }
 
 /// The file-independent part of an app report.

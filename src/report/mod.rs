@@ -105,6 +105,7 @@ impl Report {
 #[derive(Debug)]
 pub struct Loaded {
     pub source: Source,
+    /// Only the name and the warnings: the parsed trees are freed once the model is built.
     pub doc: Document,
     pub model: Manifest,
 }
@@ -113,6 +114,11 @@ pub struct Loaded {
 pub fn load_manifest(source: Source, options: &LoadOptions) -> Result<Loaded> {
     let doc = parse(&source, options)?;
     let model = Manifest::from_document(&doc)?;
+    // From here on only the name and warnings are used: free the parsed trees now, so the old
+    // version's are gone before the new one is parsed (peak memory: one version's trees).
+    let Document { name, warnings, .. } = doc;
+    let mut doc = Document::empty(name);
+    doc.warnings = warnings;
     Ok(Loaded { source, doc, model })
 }
 

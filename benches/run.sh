@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmarks behind docs/performance.md: issue 6, targets 1 and 2. Not part of CI (timings
+# belong in benchmarks, never in tests). Each target is a ratio of two commands timed in the
+# same hyperfine run, so machine speed cancels out; a noisy machine still widens the spread,
+# which the summary prints.
+#
+# Needs hyperfine (`apt-get install -y hyperfine`), git, python3 and GNU time (/usr/bin/time).
+# Usage: benches/run.sh            results and summary in target/bench/
+#        RUNS1=50 RUNS2=5 benches/run.sh   fewer runs (default 300 and 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in hyperfine git python3; do
+    command -v "$tool" >/dev/null || {
+        echo "benches/run.sh: needs $tool (hyperfine: apt-get install -y hyperfine)" >&2
+        exit 2
+    }
+done
+[ -x /usr/bin/time ] || {
+    echo "benches/run.sh: needs GNU time at /usr/bin/time (apt-get install -y time)" >&2
+    exit 2
+}
+
+RUNS1=${RUNS1:-300}
+RUNS2=${RUNS2:-10}
+OUT=target/bench
+cargo build --release --locked --bin roa-diff --example bench_gen --example bench_parse_only
+ROA=target/release/roa-diff
+PARSE=target/release/examples/bench_parse_only
+GEN=target/release/examples/bench_gen
+rm -rf "$OUT"
+mkdir -p "$OUT"
+for size in typical large large10; do
+    "$GEN" "$size" "$OUT/$size"
+done
+{
+    echo "date: $(date -u +%FT%TZ)"
+    echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src modified)')"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "hyperfine: $(hyperfine --version), git: $(git --version)"
+} >"$OUT/machine.txt"
+
+# Target 1: one typical diff, whole process, against git's textual diff of the same files.
+# git exits 1 when the files differ (-i); roa-diff is told never to fail. hyperfine times one
+# command's runs and then the other's, so the runs are split into five rounds that alternate
+# the order, and the summary pools them: a change of background load then hits both.
+t=$OUT/typical
+git_diff=(-n git-diff "git diff --no-index $t/old.yml $t/new.yml")
+roa_diff=(-n roa-diff "$ROA $t/old.yml $t/new.yml --fail-on never")
+for round in 1 2 3 4 5; do
+    if ((round % 2)); then order=("${git_diff[@]}" "${roa_diff[@]}"); else order=("${roa_diff[@]}" "${git_diff[@]}"); fi
+    hyperfine -N -i --warmup 10 --runs $((RUNS1 / 5)) --export-json "$OUT/target1-$round.json" "${order[@]}"
+done
+
+# Target 2: the large pair and ten times it, against parsing the same two files with
+# serde_yaml only. The 10x files are above the default 16 MiB limit, hence --max-bytes.
+l=$OUT/large
+x=$OUT/large10
+hyperfine -N --warmup 1 --runs "$RUNS2" --export-json "$OUT/target2.json" \
+    -n parse-1x "$PARSE $l/old.yml $l/new.yml" \
+    -n diff-1x "$ROA $l/old.yml $l/new.yml --format json --fail-on never" \
+    -n parse-10x "$PARSE $x/old.yml $x/new.yml" \
+    -n diff-10x "$ROA $x/old.yml $x/new.yml --format json --fail-on never --max-bytes 100000000"
+
+# Peak memory (maximum resident set size, KiB), three runs each; the summary keeps the largest.
+for run in 1 2 3; do
+    for case in parse-1x diff-1x diff-10x; do
+        case $case in
+            parse-1x) cmd=("$PARSE" "$l/old.yml" "$l/new.yml") ;;
+            diff-1x) cmd=("$ROA" "$l/old.yml" "$l/new.yml" --format json --fail-on never) ;;
+            diff-10x) cmd=("$ROA" "$x/old.yml" "$x/new.yml" --format json --fail-on never --max-bytes 100000000) ;;
+        esac
+        /usr/bin/time -f "$case %M" -a -o "$OUT/memory.txt" "${cmd[@]}" >/dev/null
+    done
+done
+
+python3 benches/summary.py "$OUT" | tee "$OUT/summary.md"
