@@ -1,7 +1,7 @@
 //! The semantic diff: which parts of the model appeared, disappeared or changed between two
 //! manifests, each change tagged with the rule that classifies it (SPEC §3, §5).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -320,17 +320,15 @@ fn describe_target(kind: &str, target: &EgressTarget) -> String {
     }
 }
 
-/// A wildcard in `others` that covers `address` (`*.example.com` covers `api.example.com`).
-fn covering_wildcard<'a>(address: &str, others: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+/// A wildcard among `known` addresses that covers `address` (`https://*.example.com` covers
+/// `https://api.example.com`), the most specific first. Looks up each parent domain of the
+/// host, so the cost does not grow with the number of known addresses.
+fn covering_wildcard<'a>(address: &str, known: &HashSet<&'a str>) -> Option<&'a str> {
     let (scheme, host) = address.split_once("://")?;
     let host = host.split('/').next()?;
-    others.into_iter().find(|w| {
-        w.split_once("://").is_some_and(|(ws, wh)| {
-            ws == scheme
-                && wh
-                    .strip_prefix("*.")
-                    .is_some_and(|suffix| host.ends_with(&format!(".{suffix}")))
-        })
+    host.match_indices('.').find_map(|(i, _)| {
+        let wildcard = format!("{scheme}://*{}", &host[i..]);
+        known.get(wildcard.as_str()).copied()
     })
 }
 
@@ -340,18 +338,18 @@ fn category_key(e: &Egress) -> Option<String> {
 
 fn diff_egress(s: &Sides, d: &mut Diff) {
     let (old, new) = index_both(s, |m| &m.egress, &mut d.warnings);
+    let mut known: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (kind, target) in old.keys() {
+        if let EgressTarget::Address(a) = target {
+            known.entry(kind).or_default().insert(a);
+        }
+    }
     for (key, e) in &new {
         let Some(before) = old.get(key) else {
             let mut message = format!("new egress to {}", describe_target(e.kind, &e.target));
             if let EgressTarget::Address(a) = &e.target {
-                let known = old
-                    .keys()
-                    .filter(|(k, _)| *k == e.kind)
-                    .filter_map(|(_, t)| match t {
-                        EgressTarget::Address(a) => Some(a.as_str()),
-                        _ => None,
-                    });
-                if let Some(w) = covering_wildcard(a, known) {
+                let cover = known.get(e.kind).and_then(|k| covering_wildcard(a, k));
+                if let Some(w) = cover {
                     message.push_str(&format!(
                         " (already covered by {w}, but the consent check is not known to expand wildcards)"
                     ));
@@ -658,8 +656,10 @@ fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'stati
                 json!(cid_after),
             );
         }
+        let now_used: HashMap<&str, &Located<String>> =
+            p.remotes.iter().map(|r| (r.value.as_str(), r)).collect();
         for remote in &before.remotes {
-            let still_used = p.remotes.iter().any(|r| r.value == remote.value);
+            let still_used = now_used.contains_key(remote.value.as_str());
             let why = if !still_used {
                 Some("no longer uses")
             } else {
@@ -672,12 +672,7 @@ fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'stati
             };
             if let Some(why) = why {
                 let line = if still_used {
-                    at_new(
-                        p.remotes
-                            .iter()
-                            .find(|r| r.value == remote.value)
-                            .and_then(|r| r.line),
-                    )
+                    at_new(now_used.get(remote.value.as_str()).and_then(|r| r.line))
                 } else {
                     at_old(remote.line)
                 };
@@ -849,18 +844,19 @@ mod tests {
 
     #[test]
     fn wildcard_cover() {
-        let known = ["https://*.example.com", "https://other.io"];
+        let known: HashSet<&str> = ["https://*.example.com", "https://*.a.example.com"]
+            .into_iter()
+            .chain(["https://other.io"])
+            .collect();
         assert_eq!(
-            covering_wildcard("https://api.example.com", known.iter().copied()),
+            covering_wildcard("https://api.example.com", &known),
             Some("https://*.example.com")
         );
         assert_eq!(
-            covering_wildcard("https://example.com", known.iter().copied()),
-            None
+            covering_wildcard("https://x.a.example.com/p", &known),
+            Some("https://*.a.example.com")
         );
-        assert_eq!(
-            covering_wildcard("wss://api.example.com", known.iter().copied()),
-            None
-        );
+        assert_eq!(covering_wildcard("https://example.com", &known), None);
+        assert_eq!(covering_wildcard("wss://api.example.com", &known), None);
     }
 }

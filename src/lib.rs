@@ -10,6 +10,10 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod explain;
+/// Fuzzing and regression entry points, not part of the API.
+#[doc(hidden)]
+pub mod harness;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod report;

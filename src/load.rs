@@ -79,7 +79,7 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result
             "larger than the {max_bytes}-byte limit (raise it with --max-bytes)"
         )));
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || looks_utf16(&bytes) {
         return Err(fail(
             "is UTF-16 encoded; Forge manifests must be UTF-8 (convert it with iconv)".into(),
         ));
@@ -101,6 +101,15 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result
         text.drain(..3);
     }
     Ok(Source { name, text })
+}
+
+/// UTF-16 without a byte-order mark: in its first bytes, every other byte is NUL (ASCII text)
+/// and the bytes between are not.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    let nul_at = |parity: usize| head.iter().skip(parity).step_by(2).all(|&b| b == 0);
+    let text_at = |parity: usize| head.iter().skip(parity).step_by(2).all(|&b| b != 0);
+    head.len() >= 4 && ((nul_at(1) && text_at(0)) || (nul_at(0) && text_at(1)))
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -145,6 +154,7 @@ impl Document {
 
 /// Parses one manifest: one YAML document, duplicate keys rejected, then `${VAR}` interpolation.
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
+    crate::limits::check(source)?;
     let mut value: Value = serde_yaml::from_str(&source.text).map_err(|e| {
         let mut line = e.location().map(|l| l.line());
         if e.to_string().contains("duplicate entry") {

@@ -25,6 +25,8 @@ pub enum PosNode {
         line: usize,
         /// (key text, line of the key, value). Non-scalar keys are recorded with an empty text.
         entries: Vec<(String, usize, Rc<PosNode>)>,
+        /// Key text to the index of its first entry, so lookups stay O(1) in huge mappings.
+        first: HashMap<String, usize>,
     },
 }
 
@@ -40,10 +42,10 @@ impl PosNode {
     /// The value under `key` in a mapping, with the line of the key itself.
     pub fn entry(&self, key: &str) -> Option<(usize, &Rc<PosNode>)> {
         match self {
-            PosNode::Map { entries, .. } => entries
-                .iter()
-                .find(|(k, _, _)| k == key)
-                .map(|(_, line, node)| (*line, node)),
+            PosNode::Map { entries, first, .. } => first.get(key).map(|&i| {
+                let (_, line, node) = &entries[i];
+                (*line, node)
+            }),
             _ => None,
         }
     }
@@ -66,9 +68,9 @@ pub fn first_duplicate_key(root: &PosNode) -> Option<(String, usize)> {
         match node {
             PosNode::Scalar { .. } => {}
             PosNode::Seq { items, .. } => stack.extend(items.iter().map(|n| &**n)),
-            PosNode::Map { entries, .. } => {
+            PosNode::Map { entries, first, .. } => {
                 for (i, (key, line, value)) in entries.iter().enumerate() {
-                    let repeated = entries[..i].iter().any(|(k, _, _)| k == key);
+                    let repeated = first.get(key).is_some_and(|&f| f < i);
                     if repeated && best.as_ref().is_none_or(|(_, l)| line < l) {
                         best = Some((key.clone(), *line));
                     }
@@ -152,7 +154,18 @@ pub fn positions(text: &str) -> Option<Rc<PosNode>> {
                         anchor,
                         entries,
                         ..
-                    } => (Rc::new(PosNode::Map { line, entries }), anchor),
+                    } => {
+                        let mut first = HashMap::with_capacity(entries.len());
+                        for (i, (key, _, _)) in entries.iter().enumerate() {
+                            first.entry(key.clone()).or_insert(i);
+                        }
+                        let map = PosNode::Map {
+                            line,
+                            entries,
+                            first,
+                        };
+                        (Rc::new(map), anchor)
+                    }
                 };
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());
