@@ -71,9 +71,8 @@ fn split(data: &[u8]) -> (Option<&[u8]>, &[u8]) {
     }
 }
 
-fn compare_bytes(data: &[u8]) -> Option<Report> {
+fn compare_sources(old: Option<&[u8]>, new: &[u8]) -> Option<Report> {
     let options = LoadOptions::default();
-    let (old, new) = split(data);
     let result = (|| {
         let old = old.map(|o| source("old.yml", o)).transpose()?;
         let new = source("new.yml", new)?;
@@ -82,15 +81,39 @@ fn compare_bytes(data: &[u8]) -> Option<Report> {
     result.map_err(|e| check_error(&e)).ok()
 }
 
-/// Diffs two manifests. The verdict must be the worst level among the changes.
+fn compare_bytes(data: &[u8]) -> Option<Report> {
+    let (old, new) = split(data);
+    compare_sources(old, new)
+}
+
+/// Diffs two manifests. The verdict must be the worst level among the changes, and every
+/// change with an inverse rule must come back as that inverse when the update is reversed.
 pub fn diff_two(data: &[u8]) {
-    if let Some(report) = compare_bytes(data) {
-        let worst = report.changes.iter().map(|c| c.level).max();
-        assert_eq!(
-            report.update,
-            UpdateLevel::from(worst),
-            "verdict vs changes"
-        );
+    let Some(report) = compare_bytes(data) else {
+        return;
+    };
+    let worst = report.changes.iter().map(|c| c.level).max();
+    assert_eq!(
+        report.update,
+        UpdateLevel::from(worst),
+        "verdict vs changes"
+    );
+    let (Some(old), new) = split(data) else {
+        return;
+    };
+    let reverse = compare_sources(Some(new), old).expect("both sides read forward");
+    for change in &report.changes {
+        if let Some(undo) = change.rule.undone_by() {
+            assert!(
+                reverse
+                    .changes
+                    .iter()
+                    .any(|c| c.rule == undo && c.path == change.path),
+                "{} {} has no {undo} in reverse",
+                change.rule,
+                change.path
+            );
+        }
     }
 }
 
