@@ -321,15 +321,18 @@ fn describe_target(kind: &str, target: &EgressTarget) -> String {
 }
 
 /// A wildcard among `known` addresses that covers `address` (`https://*.example.com` covers
-/// `https://api.example.com`), the most specific first. Looks up each parent domain of the
+/// `https://api.example.com`, `*` covers all), the most specific first. Looks up each parent domain of the
 /// host, so the cost does not grow with the number of known addresses.
 fn covering_wildcard<'a>(address: &str, known: &HashSet<&'a str>) -> Option<&'a str> {
     let (scheme, host) = address.split_once("://")?;
     let host = host.split('/').next()?;
-    host.match_indices('.').find_map(|(i, _)| {
-        let wildcard = format!("{scheme}://*{}", &host[i..]);
-        known.get(wildcard.as_str()).copied()
-    })
+    host.match_indices('.')
+        .find_map(|(i, _)| {
+            let wildcard = format!("{scheme}://*{}", &host[i..]);
+            known.get(wildcard.as_str()).copied()
+        })
+        // A bare `*` (any domain) covers every address.
+        .or_else(|| known.get("*").copied())
 }
 
 fn category_key(e: &Egress) -> Option<String> {
@@ -760,6 +763,14 @@ fn diff_webtriggers(s: &Sides, d: &mut Diff) {
 }
 
 fn diff_app(s: &Sides, d: &mut Diff) {
+    if let (Some(before), Some(after)) = (&s.old.app_id, &s.new.app_id) {
+        if before != after {
+            d.warnings.push(format!(
+                "{}: app.id differs from {} (`{before}` -> `{after}`): these look like two different apps; the verdict treats the new one as an update of the old",
+                s.new_name, s.old_name
+            ));
+        }
+    }
     let (before, after) = (&s.old.licensing, &s.new.licensing);
     if before.value != after.value {
         d.push(
@@ -858,5 +869,11 @@ mod tests {
         );
         assert_eq!(covering_wildcard("https://example.com", &known), None);
         assert_eq!(covering_wildcard("wss://api.example.com", &known), None);
+        let any: HashSet<&str> = ["*", "https://*.example.com"].into_iter().collect();
+        assert_eq!(
+            covering_wildcard("https://api.example.com", &any),
+            Some("https://*.example.com")
+        );
+        assert_eq!(covering_wildcard("https://other.io/x", &any), Some("*"));
     }
 }
