@@ -45,7 +45,9 @@ pub fn check(source: &Source) -> Result<()> {
             Err(e) if e.info() == "recursion limit exceeded" => {
                 return fail(e.marker().line(), too_deep())
             }
-            Err(_) => return Ok(()),
+            // Past what yaml-rust2 reads, serde_yaml still bounds nesting (128) and alias
+            // expansion itself; only a `%TAG` prefix it would expand without bound is left.
+            Err(_) => return check_tag_directives(source),
         };
         let line = mark.line();
         let tag = match &event {
@@ -57,10 +59,7 @@ pub fn check(source: &Source) -> Result<()> {
         if let Some(tag) = tag {
             tag_bytes = tag_bytes.saturating_add(tag.handle.len() + tag.suffix.len());
             if tag_bytes > MAX_TAG_BYTES {
-                return fail(
-                    line,
-                    format!("YAML tags expand to more than {MAX_TAG_BYTES} bytes (a tag bomb?); Forge manifests use no tags"),
-                );
+                return fail(line, tag_bomb());
             }
         }
         // Nodes this event adds (an alias adds what it expands to), and a finished node with
@@ -107,6 +106,22 @@ pub fn check(source: &Source) -> Result<()> {
     }
 }
 
+/// The text-level check when the event parser gives up: no `%TAG` prefix longer than 1 KiB.
+fn check_tag_directives(source: &Source) -> Result<()> {
+    match source
+        .text
+        .lines()
+        .position(|l| l.starts_with("%TAG") && l.len() > 1024)
+    {
+        Some(i) => Err(Error::new(source.name.clone(), tag_bomb()).at(Some(i + 1))),
+        None => Ok(()),
+    }
+}
+
+fn tag_bomb() -> String {
+    format!("YAML tags expand to more than {MAX_TAG_BYTES} bytes (a tag bomb?); Forge manifests use no tags")
+}
+
 fn too_deep() -> String {
     format!("nested more than {MAX_DEPTH} levels deep; a Forge manifest needs far fewer")
 }
@@ -147,5 +162,16 @@ mod tests {
     fn short_tags_pass_and_unreadable_text_is_left_to_serde_yaml() {
         assert!(check_text("a: !!str 1\nb: !custom x\n").is_ok());
         assert!(check_text("a: [1, 2").is_ok());
+    }
+
+    #[test]
+    fn a_long_tag_prefix_is_refused_even_where_the_event_parser_gives_up() {
+        let text = format!(
+            "%TAG !e! tag:x,2000:{}\n---\na: [!e!x 1, 2\n",
+            "p".repeat(2000)
+        );
+        let e = check_text(&text).unwrap_err();
+        assert!(e.message.contains("tag bomb"), "{e}");
+        assert_eq!(e.line, Some(1));
     }
 }
