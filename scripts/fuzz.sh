@@ -4,7 +4,7 @@
 # fuzz/ (ignored by git); copy a minimized crash into testdata/fuzz/<target>/ so that
 # `cargo test --test fuzz_regressions` replays it.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]
+#   [MAX_LEN=BYTES] scripts/fuzz.sh [SECONDS] [TARGET...]
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly compiler, or a stable one with
 # RUSTC_BOOTSTRAP=1 (set here). Prints each target's executions from libFuzzer's last line.
@@ -40,7 +40,7 @@ for target in "${targets[@]}"; do
     log=fuzz/$target.log
     # -timeout: an input slower than 10 s is a finding; -rss_limit_mb: so is one above 512 MiB.
     cargo fuzz run --release "$target" fuzz/corpus/"$target" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=512 -max_len=65536 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=512 -max_len="${MAX_LEN:-65536}" \
         -dict=fuzz/yaml.dict -print_final_stats=1 >"$log" 2>&1 || {
         echo "$target: stopped with a finding, see $log and fuzz/artifacts/$target/"
     }
