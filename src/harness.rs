@@ -3,6 +3,7 @@
 //! through the real pipeline and panics only when an invariant breaks, so a finding reproduces
 //! the same way under `cargo fuzz` and under `cargo test`.
 
+use crate::diff::Side;
 use crate::error::Error;
 use crate::load::{parse, source_from_bytes, LoadOptions, Source};
 use crate::model::Manifest;
@@ -98,6 +99,7 @@ pub fn diff_two(data: &[u8]) {
         UpdateLevel::from(worst),
         "verdict vs changes"
     );
+    check_lines(&report);
     let (Some(old), new) = split(data) else {
         return;
     };
@@ -112,6 +114,32 @@ pub fn diff_two(data: &[u8]) {
                 "{} {} has no {undo} in reverse",
                 change.rule,
                 change.path
+            );
+        }
+    }
+}
+
+/// Every line a report points at is a line of the file it names.
+fn check_lines(report: &Report) {
+    let last_line = |text: &str| text.lines().count().max(1);
+    let changes = report.changes.iter().map(|c| {
+        let side = match c.side {
+            Side::Old => &report.old,
+            Side::New => &report.new,
+        };
+        (c.line, side, format!("{} {}", c.rule, c.path))
+    });
+    let reasons = [&report.old, &report.new].into_iter().flat_map(|side| {
+        side.reasons
+            .iter()
+            .map(move |r| (r.line, side, format!("{} {}", r.code, r.path)))
+    });
+    for (line, side, what) in changes.chain(reasons) {
+        if let Some(line) = line {
+            let last = last_line(&side.text);
+            assert!(
+                (1..=last).contains(&line),
+                "{what} points at line {line} of a {last}-line file"
             );
         }
     }

@@ -41,3 +41,26 @@ fn diff_two_findings() {
 fn render_all_findings() {
     replay("render_all", render_all);
 }
+
+/// The fuzz invariants hold on every fixture case, so a fuzz finding is a bug in roa-diff and
+/// not in the harness.
+#[test]
+fn fuzz_invariants_hold_on_every_fixture_case() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases");
+    let mut count = 0;
+    for entry in std::fs::read_dir(cases).unwrap() {
+        let dir = entry.unwrap().path();
+        let Ok(new) = std::fs::read(dir.join("new.yml")) else {
+            continue;
+        };
+        let mut pair = std::fs::read(dir.join("old.yml")).unwrap_or_default();
+        read_one(&pair);
+        read_one(&new);
+        pair.push(0);
+        pair.extend(&new);
+        diff_two(&pair);
+        render_all(&pair);
+        count += 1;
+    }
+    assert!(count > 100, "only {count} cases");
+}
