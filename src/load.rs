@@ -100,7 +100,29 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
-    Ok(Source { name, text })
+    Ok(Source {
+        name,
+        text: normalize_line_breaks(text),
+    })
+}
+
+/// A lone `\r` (classic Mac line ending) is a line break in YAML but not for Rust's `lines()`
+/// or the `--context` diff; turning it into `\n` keeps every line number roa-diff prints
+/// pointing at the same line everywhere. `\r\n` is left alone.
+fn normalize_line_breaks(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// UTF-16 without a byte-order mark: in its first bytes, every other byte is NUL (ASCII text)
@@ -541,5 +563,7 @@ mod tests {
         assert!(e.message.contains("--max-bytes"));
         let s = source_from_bytes("f".into(), b"\xef\xbb\xbfa: 1".to_vec(), 100).unwrap();
         assert_eq!(s.text, "a: 1");
+        let s = source_from_bytes("f".into(), b"a: 1\rb: 2\r\nc: 3\r".to_vec(), 100).unwrap();
+        assert_eq!(s.text, "a: 1\nb: 2\r\nc: 3\n");
     }
 }
