@@ -2,7 +2,7 @@
 //! manifests, each change tagged with the rule that classifies it (SPEC §3, §5).
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -333,41 +333,19 @@ fn describe_target(kind: &str, target: &EgressTarget) -> String {
     }
 }
 
-/// The old side's wildcard addresses (`scheme://*.suffix`), so that the wildcard covering a
-/// new address (`*.example.com` covers `api.example.com`) is found by looking up each of the
-/// address's dot-suffixes, not by scanning every old entry for every added one (quadratic).
-struct Wildcards<'a> {
-    /// (kind, scheme, suffix) -> the wildcard address; the smallest is kept, which is the one a
-    /// scan of the old entries in identity order would find first.
-    by_suffix: HashMap<(&'a str, &'a str, &'a str), &'a str>,
-}
-
-impl<'a> Wildcards<'a> {
-    fn new(addresses: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut by_suffix: HashMap<_, &'a str> = HashMap::new();
-        for (kind, address) in addresses {
-            let Some((scheme, rest)) = address.split_once("://") else {
-                continue;
-            };
-            if let Some(suffix) = rest.strip_prefix("*.") {
-                by_suffix
-                    .entry((kind, scheme, suffix))
-                    .and_modify(|w| *w = (*w).min(address))
-                    .or_insert(address);
-            }
-        }
-        Wildcards { by_suffix }
-    }
-
-    /// The wildcard of `kind` that covers `address`, the smallest when several do.
-    fn covering(&self, kind: &str, address: &str) -> Option<&'a str> {
-        let (scheme, rest) = address.split_once("://")?;
-        let host = rest.split('/').next()?;
-        host.match_indices('.')
-            .filter_map(|(i, _)| self.by_suffix.get(&(kind, scheme, &host[i + 1..])))
-            .min()
-            .copied()
-    }
+/// A wildcard among `known` addresses that covers `address` (`https://*.example.com` covers
+/// `https://api.example.com`, `*` covers all), the most specific first. Looks up each parent domain of the
+/// host, so the cost does not grow with the number of known addresses.
+fn covering_wildcard<'a>(address: &str, known: &HashSet<&'a str>) -> Option<&'a str> {
+    let (scheme, host) = address.split_once("://")?;
+    let host = host.split('/').next()?;
+    host.match_indices('.')
+        .find_map(|(i, _)| {
+            let wildcard = format!("{scheme}://*{}", &host[i..]);
+            known.get(wildcard.as_str()).copied()
+        })
+        // A bare `*` (any domain) covers every address.
+        .or_else(|| known.get("*").copied())
 }
 
 fn category_key(e: &Egress) -> Option<String> {
@@ -376,15 +354,18 @@ fn category_key(e: &Egress) -> Option<String> {
 
 fn diff_egress(s: &Sides, d: &mut Diff) {
     let (old, new) = index_both(s, |m| &m.egress, &mut d.warnings);
-    let wildcards = Wildcards::new(old.keys().filter_map(|(kind, target)| match target {
-        EgressTarget::Address(a) => Some((*kind, a.as_str())),
-        EgressTarget::Remote(_) => None,
-    }));
+    let mut known: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (kind, target) in old.keys() {
+        if let EgressTarget::Address(a) = target {
+            known.entry(kind).or_default().insert(a);
+        }
+    }
     for (key, e) in &new {
         let Some(before) = old.get(key) else {
             let mut message = format!("new egress to {}", describe_target(e.kind, &e.target));
             if let EgressTarget::Address(a) = &e.target {
-                if let Some(w) = wildcards.covering(e.kind, a) {
+                let cover = known.get(e.kind).and_then(|k| covering_wildcard(a, k));
+                if let Some(w) = cover {
                     message.push_str(&format!(
                         " (already covered by {w}, but the consent check is not known to expand wildcards)"
                     ));
@@ -691,8 +672,10 @@ fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'stati
                 json!(cid_after),
             );
         }
+        let now_used: HashMap<&str, &Located<String>> =
+            p.remotes.iter().map(|r| (r.value.as_str(), r)).collect();
         for remote in &before.remotes {
-            let still_used = p.remotes.iter().any(|r| r.value == remote.value);
+            let still_used = now_used.contains_key(remote.value.as_str());
             let why = if !still_used {
                 Some("no longer uses")
             } else {
@@ -705,12 +688,7 @@ fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'stati
             };
             if let Some(why) = why {
                 let line = if still_used {
-                    at_new(
-                        p.remotes
-                            .iter()
-                            .find(|r| r.value == remote.value)
-                            .and_then(|r| r.line),
-                    )
+                    at_new(now_used.get(remote.value.as_str()).and_then(|r| r.line))
                 } else {
                     at_old(remote.line)
                 };
@@ -798,6 +776,14 @@ fn diff_webtriggers(s: &Sides, d: &mut Diff) {
 }
 
 fn diff_app(s: &Sides, d: &mut Diff) {
+    if let (Some(before), Some(after)) = (&s.old.app_id, &s.new.app_id) {
+        if before != after {
+            d.warnings.push(format!(
+                "{}: app.id differs from {} (`{before}` -> `{after}`): these look like two different apps; the verdict treats the new one as an update of the old",
+                s.new_name, s.old_name
+            ));
+        }
+    }
     let (before, after) = (&s.old.licensing, &s.new.licensing);
     if before.value != after.value {
         d.push(
@@ -882,32 +868,26 @@ mod tests {
 
     #[test]
     fn wildcard_cover() {
-        let known = Wildcards::new(
-            [
-                ("fetch.client", "https://*.example.com"),
-                ("fetch.client", "https://other.io"),
-                ("fetch.client", "https://*.b.example.com"),
-                ("fetch.client", "https://*.a.b.example.com"),
-                ("images", "https://*.io"),
-                ("images", "https://*.pics.io/path"),
-            ]
-            .into_iter(),
-        );
-        let cover = |kind, address| known.covering(kind, address);
+        let known: HashSet<&str> = ["https://*.example.com", "https://*.a.example.com"]
+            .into_iter()
+            .chain(["https://other.io"])
+            .collect();
         assert_eq!(
-            cover("fetch.client", "https://api.example.com"),
+            covering_wildcard("https://api.example.com", &known),
             Some("https://*.example.com")
         );
-        assert_eq!(cover("fetch.client", "https://example.com"), None);
-        assert_eq!(cover("fetch.client", "wss://api.example.com"), None);
-        // Several cover it: the smallest, as a scan in identity order would find.
+        // Several cover it: the most specific.
         assert_eq!(
-            cover("fetch.client", "https://x.a.b.example.com/p"),
-            Some("https://*.a.b.example.com")
+            covering_wildcard("https://x.a.example.com/p", &known),
+            Some("https://*.a.example.com")
         );
-        // Wildcards of another kind do not count; a wildcard with a path covers no host.
-        assert_eq!(cover("fetch.client", "https://x.io"), None);
-        assert_eq!(cover("images", "https://x.pics.io"), Some("https://*.io"));
-        assert_eq!(cover("images", "https://io"), None);
+        assert_eq!(covering_wildcard("https://example.com", &known), None);
+        assert_eq!(covering_wildcard("wss://api.example.com", &known), None);
+        let any: HashSet<&str> = ["*", "https://*.example.com"].into_iter().collect();
+        assert_eq!(
+            covering_wildcard("https://api.example.com", &any),
+            Some("https://*.example.com")
+        );
+        assert_eq!(covering_wildcard("https://other.io/x", &any), Some("*"));
     }
 }

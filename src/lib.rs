@@ -13,7 +13,11 @@ pub mod error;
 pub mod explain;
 pub mod fingerprint;
 pub mod git;
+/// Fuzzing and regression entry points, not part of the API.
+#[doc(hidden)]
+pub mod harness;
 pub mod hook;
+pub mod limits;
 pub mod load;
 pub mod log;
 pub mod model;

@@ -83,7 +83,7 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result
             "larger than the {max_bytes}-byte limit (raise it with --max-bytes)"
         )));
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || looks_utf16(&bytes) {
         return Err(fail(
             "is UTF-16 encoded; Forge manifests must be UTF-8 (convert it with iconv)".into(),
         ));
@@ -104,7 +104,38 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
-    Ok(Source { name, text })
+    Ok(Source {
+        name,
+        text: normalize_line_breaks(text),
+    })
+}
+
+/// A lone `\r` (classic Mac line ending) is a line break in YAML but not for Rust's `lines()`
+/// or the `--context` diff; turning it into `\n` keeps every line number roa-diff prints
+/// pointing at the same line everywhere. `\r\n` is left alone.
+fn normalize_line_breaks(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// UTF-16 without a byte-order mark: in its first bytes, every other byte is NUL (ASCII text)
+/// and the bytes between are not.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    let nul_at = |parity: usize| head.iter().skip(parity).step_by(2).all(|&b| b == 0);
+    let text_at = |parity: usize| head.iter().skip(parity).step_by(2).all(|&b| b != 0);
+    head.len() >= 4 && ((nul_at(1) && text_at(0)) || (nul_at(0) && text_at(1)))
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -154,6 +185,7 @@ const PARALLEL_POSITIONS_MIN_BYTES: usize = 64 * 1024;
 
 /// Parses one manifest: one YAML document, duplicate keys rejected, then `${VAR}` interpolation.
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
+    crate::limits::check(source)?;
     // serde_yaml (values) and the position pass (lines) read the same text independently; on a
     // large text the position pass runs beside serde_yaml instead of after it, which takes it
     // off the wall-clock path (docs/performance.md).
@@ -594,5 +626,7 @@ mod tests {
         assert!(e.message.contains("--max-bytes"));
         let s = source_from_bytes("f".into(), b"\xef\xbb\xbfa: 1".to_vec(), 100).unwrap();
         assert_eq!(s.text, "a: 1");
+        let s = source_from_bytes("f".into(), b"a: 1\rb: 2\r\nc: 3\r".to_vec(), 100).unwrap();
+        assert_eq!(s.text, "a: 1\nb: 2\r\nc: 3\n");
     }
 }

@@ -435,8 +435,9 @@ fn read_provider(entry: &Node) -> Result<Provider> {
         line,
     });
     let mut remotes: Vec<Located<String>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut add = |r: Located<String>| {
-        if !remotes.iter().any(|x| x.value == r.value) {
+        if seen.insert(r.value.clone()) {
             remotes.push(r);
         }
     };

@@ -231,6 +231,27 @@ impl RuleId {
     pub fn from_id(id: &str) -> Option<RuleId> {
         RULES.iter().map(|r| r.id).find(|r| r.as_str() == id)
     }
+
+    /// The rule that the reverse update (new -> old) reports, on the same path, for a change
+    /// this rule reports; `None` when the reverse is the same rule or has no single rule
+    /// (a changed URL, category or client id).
+    pub fn undone_by(self) -> Option<RuleId> {
+        use RuleId::*;
+        Some(match self {
+            ScopeAdded => ScopeRemoved,
+            EgressAdded => EgressRemoved,
+            RemoteAdded => RemoteRemoved,
+            ProviderAdded => ProviderRemoved,
+            ModuleAdded => ModuleRemoved,
+            WebtriggerDynamicAdded | WebtriggerStaticAdded => WebtriggerRemoved,
+            RemoteOperationAdded => RemoteOperationRemoved,
+            EgressConfigurableEnabled => EgressConfigurableDisabled,
+            EgressEudEnabled => EgressEudDisabled,
+            RemoteEudEnabled => RemoteEudDisabled,
+            WebtriggerMadeDynamic => WebtriggerMadeStatic,
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for RuleId {

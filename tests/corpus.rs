@@ -31,24 +31,6 @@ fn pairs(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The removal rule that undoes an addition rule, for the symmetry check.
-fn inverse(rule: &str) -> Option<&'static str> {
-    Some(match rule {
-        "scope-added" => "scope-removed",
-        "egress-added" => "egress-removed",
-        "remote-added" => "remote-removed",
-        "provider-added" => "provider-removed",
-        "module-added" => "module-removed",
-        "webtrigger-dynamic-added" | "webtrigger-static-added" => "webtrigger-removed",
-        "remote-operation-added" => "remote-operation-removed",
-        "egress-configurable-enabled" => "egress-configurable-disabled",
-        "egress-eud-enabled" => "egress-eud-disabled",
-        "remote-eud-enabled" => "remote-eud-disabled",
-        "webtrigger-made-dynamic" => "webtrigger-made-static",
-        _ => return None,
-    })
-}
-
 fn run(a: &Source, b: &Source) -> Result<Report, String> {
     compare(Some(a), b, &LoadOptions::default()).map_err(|e| e.to_string())
 }
@@ -92,7 +74,7 @@ fn every_corpus_pair_is_read_and_diffs_symmetrically() {
             .map(|c| (c.rule.as_str(), c.path.as_str()))
             .collect();
         for change in &forward.changes {
-            if let Some(undo) = inverse(change.rule.as_str()) {
+            if let Some(undo) = change.rule.undone_by().map(|r| r.as_str()) {
                 let path = change.path.as_str();
                 // A web trigger's added/removed are on the entry; made-dynamic/static on the field.
                 if !back.contains(&(undo, path)) {

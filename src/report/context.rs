@@ -1,6 +1,9 @@
 //! `--context N`: the lines of the textual diff around a change, so a reviewer sees the YAML
 //! itself. The diff of the two texts is computed once (with `similar`) and shared by all changes.
 
+use std::collections::HashMap;
+use std::time::Duration;
+
 use similar::{ChangeTag, TextDiff};
 
 use crate::diff::Side;
@@ -18,12 +21,21 @@ pub struct Row {
 /// The whole text diff of two manifests, as rows.
 pub struct LineDiff {
     rows: Vec<Row>,
+    /// Row of each line number, per side, so `around` does not scan every row per change.
+    new_rows: HashMap<usize, usize>,
+    old_rows: HashMap<usize, usize>,
 }
+
+/// Past this, `similar` returns a coarser (still correct) diff instead of the minimal one:
+/// two large, very different texts would otherwise take minutes.
+const DIFF_DEADLINE: Duration = Duration::from_millis(500);
 
 impl LineDiff {
     pub fn new(old: &str, new: &str) -> Self {
-        let diff = TextDiff::from_lines(old, new);
-        let rows = diff
+        let diff = TextDiff::configure()
+            .timeout(DIFF_DEADLINE)
+            .diff_lines(old, new);
+        let rows: Vec<Row> = diff
             .iter_all_changes()
             .map(|c| Row {
                 tag: c.tag(),
@@ -32,17 +44,30 @@ impl LineDiff {
                 text: c.value().trim_end_matches(['\n', '\r']).to_string(),
             })
             .collect();
-        LineDiff { rows }
+        let mut new_rows = HashMap::new();
+        let mut old_rows = HashMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(l) = r.new_line {
+                new_rows.entry(l).or_insert(i);
+            }
+            if let (Some(l), false) = (r.old_line, r.tag == ChangeTag::Insert) {
+                old_rows.entry(l).or_insert(i);
+            }
+        }
+        LineDiff {
+            rows,
+            new_rows,
+            old_rows,
+        }
     }
 
     /// The rows within `n` of the row holding `line` of `side`; empty when the line is unknown.
     pub fn around(&self, side: Side, line: usize, n: usize) -> &[Row] {
-        let found = self.rows.iter().position(|r| match side {
-            // On the new side prefer the inserted row; an unchanged row has both numbers.
-            Side::New => r.new_line == Some(line),
-            Side::Old => r.old_line == Some(line) && r.tag != ChangeTag::Insert,
-        });
-        match found {
+        let found = match side {
+            Side::New => self.new_rows.get(&line),
+            Side::Old => self.old_rows.get(&line),
+        };
+        match found.copied() {
             None => &[],
             Some(i) => &self.rows[i.saturating_sub(n)..(i + n + 1).min(self.rows.len())],
         }

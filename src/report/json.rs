@@ -58,9 +58,8 @@ impl<'a> From<&'a SideReport> for JsonSide<'a> {
     }
 }
 
-/// The report as a JSON value (what `--format json` prints, pretty-printed).
-pub fn to_value(report: &Report) -> serde_json::Value {
-    let out = JsonReport {
+fn json_report(report: &Report) -> JsonReport<'_> {
+    JsonReport {
         schema_version: SCHEMA_VERSION,
         verdict: Verdict {
             update: report.update,
@@ -76,13 +75,19 @@ pub fn to_value(report: &Report) -> serde_json::Value {
         new: (&report.new).into(),
         changes: &report.changes,
         warnings: &report.warnings,
-    };
-    // Serializing plain data to a Value cannot fail.
-    serde_json::to_value(out).unwrap_or_default()
+    }
 }
 
+/// The report as a JSON value.
+pub fn to_value(report: &Report) -> serde_json::Value {
+    // Serializing plain data to a Value cannot fail.
+    serde_json::to_value(json_report(report)).unwrap_or_default()
+}
+
+/// What `--format json` prints: serialized straight to text, since a `Value` tree of a large
+/// report takes several times the memory of the text.
 pub fn render(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&json_report(report)).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -1,0 +1,344 @@
+//! Entry points shared by the fuzz targets (`fuzz/`) and by `tests/fuzz_regressions.rs`, which
+//! replays every input the fuzzer ever found under `testdata/fuzz/`. Each one feeds raw bytes
+//! through the real pipeline and panics only when an invariant breaks, so a finding reproduces
+//! the same way under `cargo fuzz` and under `cargo test`.
+
+use crate::diff::Side;
+use crate::error::Error;
+use crate::load::{parse, source_from_bytes, LoadOptions, Source};
+use crate::model::Manifest;
+use crate::report::human::{self, HumanOptions};
+use crate::report::{compare, json, Report, UpdateLevel};
+
+/// The size limit the harness reads with (the default the CLI uses).
+const MAX_BYTES: u64 = crate::load::DEFAULT_MAX_BYTES;
+
+/// A named way to render a report.
+pub type Renderer = (&'static str, fn(&Report) -> String);
+
+/// Every output format, rendered from one report. Adding a format is one line here.
+pub const RENDERERS: &[Renderer] = &[
+    ("json", json::render),
+    ("human", |r| human::render(r, &HumanOptions::default())),
+    ("human-color-context", |r| {
+        human::render(
+            r,
+            &HumanOptions {
+                color: true,
+                context: 3,
+            },
+        )
+    }),
+];
+
+/// An error must be one line (the CLI's contract for exit status 2).
+fn check_error(e: &Error) {
+    let text = e.to_string();
+    assert!(!text.contains('\n'), "error spans lines: {text:?}");
+    assert!(!e.file.is_empty(), "error names no file: {text:?}");
+}
+
+fn source(name: &str, data: &[u8]) -> Result<Source, Error> {
+    source_from_bytes(name.to_string(), data.to_vec(), MAX_BYTES)
+}
+
+/// Reads one manifest. When it reads, comparing it with itself must give no change.
+pub fn read_one(data: &[u8]) {
+    let options = LoadOptions::default();
+    let read = source("m.yml", data).and_then(|s| {
+        let doc = parse(&s, &options)?;
+        Manifest::from_document(&doc)?;
+        Ok(s)
+    });
+    match read {
+        Err(e) => check_error(&e),
+        Ok(s) => match compare(Some(&s), &s, &options) {
+            Err(e) => panic!("read alone but not when compared with itself: {e}"),
+            Ok(r) => assert!(
+                r.update == UpdateLevel::None && r.changes.is_empty(),
+                "a manifest differs from itself: {:?}",
+                r.changes
+            ),
+        },
+    }
+}
+
+/// Splits fuzz input into an old and a new manifest at the first NUL byte; without one, the
+/// input is a first release (no old manifest).
+fn split(data: &[u8]) -> (Option<&[u8]>, &[u8]) {
+    match data.iter().position(|&b| b == 0) {
+        Some(i) => (Some(&data[..i]), &data[i + 1..]),
+        None => (None, data),
+    }
+}
+
+fn compare_sources(old: Option<&[u8]>, new: &[u8]) -> Option<Report> {
+    let options = LoadOptions::default();
+    let result = (|| {
+        let old = old.map(|o| source("old.yml", o)).transpose()?;
+        let new = source("new.yml", new)?;
+        compare(old.as_ref(), &new, &options)
+    })();
+    result.map_err(|e| check_error(&e)).ok()
+}
+
+fn compare_bytes(data: &[u8]) -> Option<Report> {
+    let (old, new) = split(data);
+    compare_sources(old, new)
+}
+
+/// Diffs two manifests. The verdict must be the worst level among the changes, and every
+/// change with an inverse rule must come back as that inverse when the update is reversed.
+pub fn diff_two(data: &[u8]) {
+    let Some(report) = compare_bytes(data) else {
+        return;
+    };
+    let worst = report.changes.iter().map(|c| c.level).max();
+    assert_eq!(
+        report.update,
+        UpdateLevel::from(worst),
+        "verdict vs changes"
+    );
+    check_lines(&report);
+    let (Some(old), new) = split(data) else {
+        return;
+    };
+    let reverse = compare_sources(Some(new), old).expect("both sides read forward");
+    for change in &report.changes {
+        if let Some(undo) = change.rule.undone_by() {
+            assert!(
+                reverse
+                    .changes
+                    .iter()
+                    .any(|c| c.rule == undo && c.path == change.path),
+                "{} {} has no {undo} in reverse",
+                change.rule,
+                change.path
+            );
+        }
+    }
+}
+
+/// Every line a report points at is a line of the file it names.
+fn check_lines(report: &Report) {
+    let last_line = |text: &str| text.lines().count().max(1);
+    let changes = report.changes.iter().map(|c| {
+        let side = match c.side {
+            Side::Old => &report.old,
+            Side::New => &report.new,
+        };
+        (c.line, side, format!("{} {}", c.rule, c.path))
+    });
+    let reasons = [&report.old, &report.new].into_iter().flat_map(|side| {
+        side.reasons
+            .iter()
+            .map(move |r| (r.line, side, format!("{} {}", r.code, r.path)))
+    });
+    for (line, side, what) in changes.chain(reasons) {
+        if let Some(line) = line {
+            let last = last_line(&side.text);
+            assert!(
+                (1..=last).contains(&line),
+                "{what} points at line {line} of a {last}-line file"
+            );
+        }
+    }
+}
+
+/// Diffs two manifests and renders the report in every format; JSON must parse back.
+pub fn render_all(data: &[u8]) {
+    let Some(report) = compare_bytes(data) else {
+        return;
+    };
+    for (name, render) in RENDERERS {
+        let text = render(&report);
+        assert!(!text.is_empty(), "{name} rendered nothing");
+        if *name == "json" {
+            let back: serde_json::Value = serde_json::from_str(&text).expect("json parses back");
+            assert_eq!(back["verdict"]["update"], report.update.as_str());
+        }
+    }
+}
+
+/// A hostile or huge input, generated at run time (never committed), with what the CLI must
+/// do with it: `roa-diff [args] OLD FILE`, where OLD is [`HOSTILE_OLD`].
+pub struct HostileInput {
+    pub name: &'static str,
+    pub bytes: Vec<u8>,
+    pub args: &'static [&'static str],
+    /// Expected exit status.
+    pub exit: i32,
+    /// For exit 2, a substring of the one-line error; otherwise of the report.
+    pub expect: &'static str,
+}
+
+/// The manifest hostile inputs are compared with.
+pub const HOSTILE_OLD: &str = "app:\n  id: ari:cloud:ecosystem::app/hostile\n";
+
+fn repeat_lines(head: &str, line: impl Fn(usize) -> String, count: usize) -> Vec<u8> {
+    let mut text = String::from(head);
+    for i in 0..count {
+        text.push_str(&line(i));
+    }
+    text.into_bytes()
+}
+
+/// Every hostile input of the hardening issue, plus large valid inputs that once took
+/// quadratic time. `tests/hostile.rs` asserts the outcomes; `scripts/bench-hostile.sh`
+/// measures time and memory on the same files (written by `examples/write_hostile.rs`).
+pub fn hostile_inputs() -> Vec<HostileInput> {
+    let mib = 1024 * 1024;
+    // Billion laughs: ten levels of nine aliases each, 10^9 strings when expanded.
+    let mut bomb = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    // One %TAG prefix of 1 MiB, used 10,000 times: 10 GiB of tag text once expanded.
+    let tag_bomb = repeat_lines(
+        &format!("%TAG !e! tag:x,2000:{}\n---\n", "p".repeat(mib)),
+        |i| format!("k{i}: !e!x v\n"),
+        10_000,
+    );
+    let utf16 = |big_endian: bool, bom: bool| {
+        let mut out = Vec::new();
+        if bom {
+            out.extend(if big_endian {
+                [0xFE, 0xFF]
+            } else {
+                [0xFF, 0xFE]
+            });
+        }
+        for unit in HOSTILE_OLD.encode_utf16() {
+            out.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        out
+    };
+    let too_deep = "nested more than 100 levels deep";
+    vec![
+        HostileInput {
+            name: "alias-bomb",
+            bytes: bomb.into_bytes(),
+            args: &[],
+            exit: 2,
+            expect: "aliases expand to more than 250000 YAML nodes (an alias bomb?)",
+        },
+        HostileInput {
+            name: "nesting-flow-10000",
+            bytes: format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+            args: &[],
+            exit: 2,
+            expect: too_deep,
+        },
+        HostileInput {
+            name: "nesting-flow-mapping-10000",
+            bytes: format!("a: {}x{}\n", "{a: ".repeat(10_000), "}".repeat(10_000)).into_bytes(),
+            args: &[],
+            exit: 2,
+            expect: too_deep,
+        },
+        HostileInput {
+            name: "nesting-block-10000",
+            bytes: format!("a:\n  {}x\n", "- ".repeat(10_000)).into_bytes(),
+            args: &[],
+            exit: 2,
+            expect: too_deep,
+        },
+        HostileInput {
+            name: "file-100mib",
+            bytes: repeat_lines("", |i| format!("# {i:061}\n"), 100 * mib / 64),
+            args: &[],
+            exit: 2,
+            expect: "larger than the 16777216-byte limit (raise it with --max-bytes)",
+        },
+        HostileInput {
+            name: "nul-bytes",
+            bytes: vec![0; 4096],
+            args: &[],
+            exit: 2,
+            expect: "contains a NUL byte: not a text file",
+        },
+        HostileInput {
+            name: "utf16le-bom",
+            bytes: utf16(false, true),
+            args: &[],
+            exit: 2,
+            expect: "is UTF-16 encoded",
+        },
+        HostileInput {
+            name: "utf16le-no-bom",
+            bytes: utf16(false, false),
+            args: &[],
+            exit: 2,
+            expect: "is UTF-16 encoded",
+        },
+        HostileInput {
+            name: "utf16be-bom",
+            bytes: utf16(true, true),
+            args: &[],
+            exit: 2,
+            expect: "is UTF-16 encoded",
+        },
+        HostileInput {
+            name: "tag-bomb",
+            bytes: tag_bomb,
+            args: &[],
+            exit: 2,
+            expect: "YAML tags expand to more than 65536 bytes (a tag bomb?)",
+        },
+        HostileInput {
+            name: "wrong-type-100000-items",
+            bytes: repeat_lines(
+                "permissions:\n  scopes:\n",
+                |i| format!("    - {i}\n"),
+                100_000,
+            ),
+            args: &[],
+            exit: 2,
+            expect: ":3: permissions.scopes[0]: expected a string, found a number",
+        },
+        HostileInput {
+            name: "wrong-type-100000-mappings",
+            bytes: repeat_lines(
+                "permissions:\n  scopes:\n",
+                |_| "    - {a: 1}\n".into(),
+                100_000,
+            ),
+            args: &[],
+            exit: 2,
+            expect: "more than 250000 YAML nodes",
+        },
+        HostileInput {
+            name: "valid-40000-module-types",
+            bytes: repeat_lines("modules:\n", |i| format!("  t{i}: []\n"), 40_000),
+            args: &["--fail-on", "never"],
+            exit: 0,
+            expect: "No semantic change",
+        },
+        HostileInput {
+            name: "valid-20000-scopes-context",
+            bytes: repeat_lines(
+                "permissions:\n  scopes:\n",
+                |i| format!("    - s{i}\n"),
+                20_000,
+            ),
+            args: &["--context", "2", "--fail-on", "never"],
+            exit: 0,
+            expect: "scope `s19999` added",
+        },
+        HostileInput {
+            name: "duplicate-key-after-40000-keys",
+            bytes: repeat_lines("", |i| format!("k{i}: 1\n"), 40_000)
+                .into_iter()
+                .chain(b"k0: 2\n".iter().copied())
+                .collect(),
+            args: &[],
+            exit: 2,
+            expect: ":40001: invalid YAML: duplicate entry with key \"k0\"",
+        },
+    ]
+}
