@@ -59,7 +59,15 @@ pub fn recognize(path: &str, source: Source, options: &LoadOptions) -> Option<Re
     // Kept only for a file with another name, to tell, should it fail to load, whether it
     // was meant as a manifest (the only case where the text is parsed twice).
     let text = (!is_manifest_name(path)).then(|| source.text.clone());
-    match load_manifest(source, options) {
+    as_forge_manifest(load_manifest(source, options), text)
+}
+
+/// What [`recognize`] makes of a loaded text: a Forge manifest when its `app.id` is a Forge
+/// app id. A failed load is a manifest's error unless `text` is given (the file has another
+/// name than `manifest.yml`) and holds no Forge app id. A successful load's answer depends on
+/// neither the file's name nor its path, so it can be loaded ahead (`roa-diff log`).
+pub fn as_forge_manifest(loaded: Result<Loaded>, text: Option<String>) -> Option<Result<Loaded>> {
+    match loaded {
         Ok(l) => l
             .model
             .app_id
