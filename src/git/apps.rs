@@ -214,6 +214,12 @@ pub fn pair_manifests(
 
 /// The report on one pair from [`pair_manifests`].
 pub fn app_report(pair: Pair) -> AppReport {
+    app_report_with(pair, true)
+}
+
+/// [`app_report`]; with `compare` false, everything but the comparison itself (`report` is
+/// `None`), for a caller that has it already (`roa-diff log` classifies each pair once).
+pub fn app_report_with(pair: Pair, compare: bool) -> AppReport {
     let (old, new) = match pair {
         Pair::Removed(old) => {
             return AppReport {
@@ -233,13 +239,15 @@ pub fn app_report(pair: Pair) -> AppReport {
         Some(o) if o.loaded.source.text == new.loaded.source.text => AppStatus::Unchanged,
         Some(_) => AppStatus::Modified,
     };
-    let report = compare_loaded(old.as_ref().map(|o| &*o.loaded), &new.loaded);
+    let app_id = new.app_id().or(old.as_ref().and_then(|o| o.app_id()));
+    let app_id = app_id.map(str::to_string);
+    let report = compare.then(|| compare_loaded(old.as_ref().map(|o| &*o.loaded), &new.loaded));
     AppReport {
-        app_id: report.new.app_id.clone().or(report.old.app_id.clone()),
+        app_id,
         old_path: old.map(|o| o.path),
         path: new.path,
         status,
-        report: Some(report),
+        report,
     }
 }
 

@@ -10,7 +10,7 @@ use git2::{Commit, DiffOptions, FileMode, Oid, Repository, Tree};
 
 use crate::error::{Error, Result};
 use crate::git::apps::{
-    app_report, as_forge_manifest, pair_manifests, recognize, Found, Pair, APP_ID_PREFIX,
+    app_report_with, as_forge_manifest, pair_manifests, recognize, Found, Pair, APP_ID_PREFIX,
 };
 use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapshot};
 use crate::git::{or_head, resolve_commit, tags_by_commit};
@@ -241,7 +241,8 @@ impl<'r> History<'r> {
                     Pair::Removed(o) => (old.get(&o.path).copied(), None),
                 };
                 let cached = self.summaries.get(&key).cloned();
-                let app = app_report(pair);
+                // A pair seen before is not compared again.
+                let app = app_report_with(pair, cached.is_none());
                 let summary = cached.unwrap_or_else(|| {
                     self.pairs_classified += 1;
                     let summary = Rc::new(summarize(&app));
