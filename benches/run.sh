@@ -43,6 +43,8 @@ h=$OUT/history
 git init -q -b main "$h"
 "$HISTORY" "$COMMITS" | git -C "$h" fast-import --quiet
 echo "$h: $(git -C "$h" rev-list --count HEAD) commits, $(du -sk "$h/.git" | cut -f1) KiB in .git"
+# The same versions as files, for the bound: serde_yaml parsing each of them once, nothing else.
+"$HISTORY" "$COMMITS" "$OUT/history-versions"
 {
     echo "date: $(date -u +%FT%TZ)"
     echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src modified)')"
@@ -90,8 +92,13 @@ done
 root=$PWD
 git_log=(-n git-log "git log -p --format=%H -- manifest.yml")
 roa_log=(-n roa-log "$root/$ROA log")
+parse_versions=(-n parse-versions "$root/$PARSE $root/$OUT/history-versions")
 for round in 1 2 3 4 5; do
-    if ((round % 2)); then order=("${git_log[@]}" "${roa_log[@]}"); else order=("${roa_log[@]}" "${git_log[@]}"); fi
+    if ((round % 2)); then
+        order=("${git_log[@]}" "${roa_log[@]}" "${parse_versions[@]}")
+    else
+        order=("${parse_versions[@]}" "${roa_log[@]}" "${git_log[@]}")
+    fi
     (cd "$h" && hyperfine -N --warmup 1 --runs $(((RUNS3 + 4) / 5)) \
         --export-json "$root/$OUT/target3-$round.json" "${order[@]}")
 done

@@ -76,6 +76,8 @@ def main(out):
     ratio_row("   (10x parse only vs 1x, for scale)", t2["parse-10x"], t2["parse-1x"], 12)
     if t3:
         ratio_row("3. `roa-diff log` vs `git log -p`", t3["roa-log"], t3["git-log"], 1)
+        if "parse-versions" in t3:
+            ratio_row("   (serde_yaml parse of every version only, vs `git log -p`)", t3["parse-versions"], t3["git-log"], 1)
     print("| target | medians | ratio (median) | (mean) | (min) | (CPU) | limit | |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
