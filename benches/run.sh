@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks behind docs/performance.md: issue 6, targets 1 and 2. Not part of CI (timings
+# Benchmarks behind docs/performance.md: issue 6, targets 1, 2 and 3. Not part of CI (timings
 # belong in benchmarks, never in tests). Each target is a ratio of two commands timed in the
 # same hyperfine run, so machine speed cancels out; a noisy machine still widens the spread,
 # which the summary prints.
 #
 # Needs hyperfine (`apt-get install -y hyperfine`), git, python3 and GNU time (/usr/bin/time).
 # Usage: benches/run.sh            results and summary in target/bench/
-#        RUNS1=50 RUNS2=5 benches/run.sh   fewer runs (default 300 and 10)
+#        RUNS1=50 RUNS2=5 RUNS3=10 benches/run.sh   fewer runs (default 300, 10 and 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,16 +23,28 @@ done
 
 RUNS1=${RUNS1:-300}
 RUNS2=${RUNS2:-10}
+RUNS3=${RUNS3:-30}
+COMMITS=${COMMITS:-5000}
 OUT=target/bench
-cargo build --release --locked --bin roa-diff --example bench_gen --example bench_parse_only
+cargo build --release --locked --bin roa-diff --example bench_gen --example bench_parse_only \
+    --example bench_history
 ROA=target/release/roa-diff
 PARSE=target/release/examples/bench_parse_only
 GEN=target/release/examples/bench_gen
+HISTORY=target/release/examples/bench_history
 rm -rf "$OUT"
 mkdir -p "$OUT"
 for size in typical large large10; do
     "$GEN" "$size" "$OUT/$size"
 done
+# Target 3's repository: COMMITS commits on main, each changing manifest.yml (one pack file, as
+# fast-import writes it; both commands read the same objects).
+h=$OUT/history
+git init -q -b main "$h"
+"$HISTORY" "$COMMITS" | git -C "$h" fast-import --quiet
+echo "$h: $(git -C "$h" rev-list --count HEAD) commits, $(du -sk "$h/.git" | cut -f1) KiB in .git"
+# The same versions as files, for the bound: serde_yaml parsing each of them once, nothing else.
+"$HISTORY" "$COMMITS" "$OUT/history-versions"
 {
     echo "date: $(date -u +%FT%TZ)"
     echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src modified)')"
@@ -73,6 +85,27 @@ for run in 1 2 3; do
         esac
         /usr/bin/time -f "$case %M" -a -o "$OUT/memory.txt" "${cmd[@]}" >/dev/null
     done
+done
+
+# Target 3: roa-diff log over the generated history, against git's own log with patches of the
+# same file, in the repository (hence the absolute paths), in rounds of alternating order.
+root=$PWD
+git_log=(-n git-log "git log -p --format=%H -- manifest.yml")
+roa_log=(-n roa-log "$root/$ROA log")
+parse_versions=(-n parse-versions "$root/$PARSE $root/$OUT/history-versions")
+for round in 1 2 3 4 5; do
+    if ((round % 2)); then
+        order=("${git_log[@]}" "${roa_log[@]}" "${parse_versions[@]}")
+    else
+        order=("${parse_versions[@]}" "${roa_log[@]}" "${git_log[@]}")
+    fi
+    (cd "$h" && hyperfine -N --warmup 1 --runs $(((RUNS3 + 4) / 5)) \
+        --export-json "$root/$OUT/target3-$round.json" "${order[@]}")
+done
+for run in 1 2 3; do
+    (cd "$h" && /usr/bin/time -f "git-log %M" -a -o "$root/$OUT/memory.txt" \
+        git log -p --format=%H -- manifest.yml >/dev/null)
+    (cd "$h" && /usr/bin/time -f "roa-log %M" -a -o "$root/$OUT/memory.txt" "$root/$ROA" log >/dev/null)
 done
 
 python3 benches/summary.py "$OUT" | tee "$OUT/summary.md"

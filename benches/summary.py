@@ -1,8 +1,8 @@
 """Summarizes a benches/run.sh run (target/bench/) as the markdown table docs/performance.md
 quotes: each target's ratio, computed from medians, with the ratios of means, minimums and CPU
 time (user + system) beside it. hyperfine runs all of one command, then all of the other, so on
-a shared machine a change of load between the two blocks moves the wall-time ratios; target 1
-is therefore run in rounds of alternating order, pooled here. The minimum and the CPU time are
+a shared machine a change of load between the two blocks moves the wall-time ratios; targets 1
+and 3 are therefore run in rounds of alternating order, pooled here. The minimum and the CPU time are
 the steadier figures."""
 
 import glob
@@ -46,6 +46,7 @@ def main(out):
     rows = []
     t1 = results(*sorted(glob.glob(os.path.join(out, "target1-*.json"))))
     t2 = results(os.path.join(out, "target2.json"))
+    t3 = results(*sorted(glob.glob(os.path.join(out, "target3-*.json"))))
     size = lambda d: sum(os.path.getsize(os.path.join(out, d, f)) for f in ("old.yml", "new.yml"))
     peaks = {}
     with open(os.path.join(out, "memory.txt")) as f:
@@ -73,6 +74,10 @@ def main(out):
     ratio_row("2. large diff vs serde_yaml parse only", t2["diff-1x"], t2["parse-1x"], 1.3)
     ratio_row("2. 10x input: diff-10x vs diff-1x", t2["diff-10x"], t2["diff-1x"], 12)
     ratio_row("   (10x parse only vs 1x, for scale)", t2["parse-10x"], t2["parse-1x"], 12)
+    if t3:
+        ratio_row("3. `roa-diff log` vs `git log -p`", t3["roa-log"], t3["git-log"], 1)
+        if "parse-versions" in t3:
+            ratio_row("   (serde_yaml parse of every version only, vs `git log -p`)", t3["parse-versions"], t3["git-log"], 1)
     print("| target | medians | ratio (median) | (mean) | (min) | (CPU) | limit | |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
@@ -89,6 +94,12 @@ def main(out):
         if case.startswith("parse"):
             verdict = ""
         print(f"| {case} | {peaks[case]} | {size(data)} B | {ratio:.1f}x | {limit} | {verdict} |")
+    if "roa-log" in peaks and "git-log" in peaks:
+        print()
+        print("| peak memory, target 3 (max RSS) | KiB | ratio to `git log -p` |")
+        print("|---|---|---|")
+        for case in ("git-log", "roa-log"):
+            print(f"| {case} | {peaks[case]} | {peaks[case] / peaks['git-log']:.2f}x |")
     print()
     with open(os.path.join(out, "machine.txt")) as f:
         print("".join("    " + line for line in f))

@@ -23,6 +23,11 @@ pub struct LoadOptions {
     /// The process environment (injected so tests and library users control it).
     pub env: BTreeMap<String, String>,
     pub max_bytes: u64,
+    /// Whether to find line numbers (the position pass, [`crate::spans`]), about a third of
+    /// the time of a load. `roa-diff log` prints no lines and turns it off; a manifest that
+    /// fails to load is then read again with lines (`report::load_manifest`), so its error
+    /// names its line all the same.
+    pub lines: bool,
 }
 
 impl Default for LoadOptions {
@@ -31,6 +36,7 @@ impl Default for LoadOptions {
             vars: BTreeMap::new(),
             env: BTreeMap::new(),
             max_bytes: DEFAULT_MAX_BYTES,
+            lines: true,
         }
     }
 }
@@ -190,6 +196,9 @@ pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
     // large text the position pass runs beside serde_yaml instead of after it, which takes it
     // off the wall-clock path (docs/performance.md).
     let (parsed, positions) = std::thread::scope(|scope| {
+        if !options.lines {
+            return (serde_yaml::from_str::<Value>(&source.text), None);
+        }
         let helper = if source.text.len() >= PARALLEL_POSITIONS_MIN_BYTES {
             std::thread::Builder::new()
                 .name("roa-diff-lines".into())
@@ -603,6 +612,24 @@ mod tests {
         let e = doc(&format!("{head}a: 1\npadding: 2\n")).unwrap_err();
         assert!(e.to_string().contains("duplicate"), "{e}");
         assert_eq!(e.line, Some(first + 1));
+    }
+
+    #[test]
+    fn without_lines_the_values_are_the_same() {
+        let source = Source {
+            name: "m.yml".into(),
+            text: "app:\n  id: x\nremotes:\n  - key: a\n".into(),
+        };
+        let with = parse(&source, &LoadOptions::default()).unwrap();
+        let options = LoadOptions {
+            lines: false,
+            ..LoadOptions::default()
+        };
+        let without = parse(&source, &options).unwrap();
+        assert_eq!(with.value, without.value);
+        let remotes = |d: &Document| d.root().field("remotes").unwrap().unwrap().line;
+        assert_eq!(remotes(&with), Some(3));
+        assert_eq!(remotes(&without), None);
     }
 
     #[test]

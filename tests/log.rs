@@ -1,7 +1,14 @@
 //! `roa-diff log` on generated repositories: first-parent history, ranges, `--path`,
-//! `--releases`, JSON lines, and the blob caches.
+//! `--releases`, JSON lines, and the blob caches; and over the generated history of benchmark
+//! target 3 (benches/support/history.rs): each commit's verdict is the one the generator made,
+//! and errors keep their lines though log reads manifests without them.
 
 mod common;
+
+// The benchmark support is shared; not every program uses all of it.
+#[allow(dead_code)]
+#[path = "../benches/support/history.rs"]
+mod history;
 
 use common::{major, manifest, minor, text, v1, Repo};
 use serde_json::Value;
@@ -308,4 +315,76 @@ fn each_blob_is_parsed_once_and_each_pair_classified_once() {
     assert_eq!(rows, 12);
     assert_eq!(history.blobs_read, 2);
     assert_eq!(history.pairs_classified, 3);
+}
+
+#[test]
+fn every_generated_commit_gets_the_verdict_it_was_made_with() {
+    let r = Repo::new("log-generated");
+    // Four rounds of the six kinds of change, and the first release.
+    let versions = history::versions(25);
+    r.git_input(
+        &["fast-import", "--quiet"],
+        &history::fast_import_stream(&versions),
+    );
+    // Two commits on top that leave the manifest alone: the same tree, and another file.
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["read-tree", "main"]);
+    r.git(&["commit", "-q", "--allow-empty", "-m", "nothing"]);
+    r.write("README.md", "docs\n");
+    r.git(&["add", "README.md"]);
+    r.git(&["commit", "-q", "-m", "docs"]);
+    let rows = log_json(&r, &[]);
+    assert_eq!(rows.len(), versions.len(), "one row per commit");
+    assert_eq!(log_json(&r, &["--path", "manifest.yml"]), rows);
+    for (row, version) in rows.iter().zip(versions.iter().rev()) {
+        assert_eq!(row["subject"], version.subject.as_str());
+        assert_eq!(row["update"], version.update, "{}", version.subject);
+        assert_eq!(row["error"], Value::Null);
+        if !version.rules.is_empty() {
+            assert_eq!(row["rules"], serde_json::json!(version.rules), "{row}");
+        }
+    }
+    assert_eq!(rows.last().unwrap()["apps"][0]["status"], "added");
+}
+
+#[test]
+fn errors_in_history_keep_their_lines() {
+    let r = Repo::new("log-generated-error");
+    let versions = history::versions(3);
+    r.git_input(
+        &["fast-import", "--quiet"],
+        &history::fast_import_stream(&versions),
+    );
+    r.git(&["checkout", "-q", "main"]);
+    let good = &versions[2].text;
+    // Line 4 is `  id: ...` (after `# revision 2`, the generator's comment and `app:`): repeat it.
+    let id_line = good.lines().nth(3).unwrap();
+    assert!(id_line.starts_with("  id: ari:"), "{id_line}");
+    r.write(
+        "manifest.yml",
+        &good.replacen(id_line, &format!("{id_line}\n{id_line}"), 1),
+    );
+    r.commit("repeat the id");
+    r.write("manifest.yml", good);
+    r.commit("fix it");
+    let wrong_type = "app:\n  id: ari:cloud:ecosystem::app/x\n\nremotes: 42\n";
+    r.write("manifest.yml", wrong_type);
+    r.commit("remotes is a number");
+    let rows = log_json(&r, &[]);
+    let error = |i: usize| rows[i]["error"].as_str().unwrap_or("none").to_string();
+    // The lines come from the position pass, which log skips for manifests that load: a
+    // manifest that fails is read again with it.
+    assert!(
+        error(0).contains("manifest.yml:4: remotes: expected a list"),
+        "{}",
+        error(0)
+    );
+    for i in [1, 2] {
+        assert!(
+            error(i).contains("manifest.yml:5: invalid YAML: app: duplicate entry with key \"id\""),
+            "{}",
+            error(i)
+        );
+    }
+    assert_eq!(rows[3]["error"], Value::Null);
 }

@@ -59,7 +59,15 @@ pub fn recognize(path: &str, source: Source, options: &LoadOptions) -> Option<Re
     // Kept only for a file with another name, to tell, should it fail to load, whether it
     // was meant as a manifest (the only case where the text is parsed twice).
     let text = (!is_manifest_name(path)).then(|| source.text.clone());
-    match load_manifest(source, options) {
+    as_forge_manifest(load_manifest(source, options), text)
+}
+
+/// What [`recognize`] makes of a loaded text: a Forge manifest when its `app.id` is a Forge
+/// app id. A failed load is a manifest's error unless `text` is given (the file has another
+/// name than `manifest.yml`) and holds no Forge app id. A successful load's answer depends on
+/// neither the file's name nor its path, so it can be loaded ahead (`roa-diff log`).
+pub fn as_forge_manifest(loaded: Result<Loaded>, text: Option<String>) -> Option<Result<Loaded>> {
+    match loaded {
         Ok(l) => l
             .model
             .app_id
@@ -206,6 +214,12 @@ pub fn pair_manifests(
 
 /// The report on one pair from [`pair_manifests`].
 pub fn app_report(pair: Pair) -> AppReport {
+    app_report_with(pair, true)
+}
+
+/// [`app_report`]; with `compare` false, everything but the comparison itself (`report` is
+/// `None`), for a caller that has it already (`roa-diff log` classifies each pair once).
+pub fn app_report_with(pair: Pair, compare: bool) -> AppReport {
     let (old, new) = match pair {
         Pair::Removed(old) => {
             return AppReport {
@@ -225,13 +239,15 @@ pub fn app_report(pair: Pair) -> AppReport {
         Some(o) if o.loaded.source.text == new.loaded.source.text => AppStatus::Unchanged,
         Some(_) => AppStatus::Modified,
     };
-    let report = compare_loaded(old.as_ref().map(|o| &*o.loaded), &new.loaded);
+    let app_id = new.app_id().or(old.as_ref().and_then(|o| o.app_id()));
+    let app_id = app_id.map(str::to_string);
+    let report = compare.then(|| compare_loaded(old.as_ref().map(|o| &*o.loaded), &new.loaded));
     AppReport {
-        app_id: report.new.app_id.clone().or(report.old.app_id.clone()),
+        app_id,
         old_path: old.map(|o| o.path),
         path: new.path,
         status,
-        report: Some(report),
+        report,
     }
 }
 

@@ -3,13 +3,15 @@
 //! parsed once and each distinct (old blob, new blob) pair is classified once, so a long history
 //! of small edits costs one parse per version, not two.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use git2::{Commit, DiffOptions, FileMode, Oid, Repository, Tree};
 
 use crate::error::{Error, Result};
-use crate::git::apps::{app_report, pair_manifests, recognize, Found, Pair};
+use crate::git::apps::{
+    app_report_with, as_forge_manifest, pair_manifests, recognize, Found, Pair, APP_ID_PREFIX,
+};
 use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapshot};
 use crate::git::{or_head, resolve_commit, tags_by_commit};
 use crate::load::LoadOptions;
@@ -133,6 +135,10 @@ pub struct History<'r> {
     /// Blobs loaded although they do not look like manifests (a manifest's path, broken).
     loaded: HashMap<Oid, std::result::Result<Rc<Loaded>, Error>>,
     summaries: HashMap<(Option<Oid>, Option<Oid>), Rc<Summary>>,
+    /// Manifests loaded ahead by [`History::prefetch`], not yet asked for.
+    prefetched: HashMap<Oid, Loaded>,
+    /// The changed blobs [`History::prefetch`] found, by commit, not yet asked for.
+    changed: HashMap<Oid, (Blobs, Blobs)>,
     /// Distinct blobs read and parsed, and distinct blob pairs classified (to check the caches).
     pub blobs_read: usize,
     pub pairs_classified: usize,
@@ -150,6 +156,8 @@ impl<'r> History<'r> {
             recognized: HashMap::new(),
             loaded: HashMap::new(),
             summaries: HashMap::new(),
+            prefetched: HashMap::new(),
+            changed: HashMap::new(),
             blobs_read: 0,
             pairs_classified: 0,
         }
@@ -165,9 +173,12 @@ impl<'r> History<'r> {
             return known.clone().transpose();
         }
         self.blobs_read += 1;
-        let result = match read_blob(self.repo, name.to_string(), id, self.options.max_bytes) {
-            Err(e) => is_manifest_name(path).then_some(Err(e)),
-            Ok(source) => recognize(path, source, &self.options).map(|r| r.map(Rc::new)),
+        let result = match self.prefetched.remove(&id) {
+            Some(loaded) => as_forge_manifest(Ok(loaded), None).map(|r| r.map(Rc::new)),
+            None => match read_blob(self.repo, name.to_string(), id, self.options.max_bytes) {
+                Err(e) => is_manifest_name(path).then_some(Err(e)),
+                Ok(source) => recognize(path, source, &self.options).map(|r| r.map(Rc::new)),
+            },
         };
         self.recognized.insert(id, result.clone());
         result.transpose()
@@ -230,7 +241,8 @@ impl<'r> History<'r> {
                     Pair::Removed(o) => (old.get(&o.path).copied(), None),
                 };
                 let cached = self.summaries.get(&key).cloned();
-                let app = app_report(pair);
+                // A pair seen before is not compared again.
+                let app = app_report_with(pair, cached.is_none());
                 let summary = cached.unwrap_or_else(|| {
                     self.pairs_classified += 1;
                     let summary = Rc::new(summarize(&app));
@@ -262,6 +274,47 @@ impl<'r> History<'r> {
             .collect())
     }
 
+    /// Loads, on every core, the manifests that [`History::commit_entry`] will read for these
+    /// commits and has not read yet, so that it finds them loaded; what it returns is the same.
+    /// Only successful loads are kept: a version that fails is loaded again when it is asked
+    /// for, so that its error names it as it would have without this.
+    pub fn prefetch(&mut self, commits: &[&Commit<'r>]) {
+        let mut queued = HashSet::new();
+        let mut jobs = Vec::new();
+        for commit in commits {
+            // An error here is commit_entry's to report, when the walk gets there.
+            let Ok(changed) = self.changed_blobs(commit) else {
+                break;
+            };
+            let short = commit.id().to_string()[..7].to_string();
+            let parent = format!("{short}^");
+            for (blobs, rev) in [(&changed.0, &parent), (&changed.1, &short)] {
+                for (path, &id) in blobs {
+                    let known =
+                        self.recognized.contains_key(&id) || self.prefetched.contains_key(&id);
+                    if known || !queued.insert(id) {
+                        continue;
+                    }
+                    let name = format!("{rev}:{path}");
+                    // Texts without a Forge app id are never parsed, and unreadable blobs
+                    // give errors: both are left to commit_entry.
+                    match read_blob(self.repo, name, id, self.options.max_bytes) {
+                        Ok(source) if source.text.contains(APP_ID_PREFIX) => {
+                            jobs.push((id, source))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            self.changed.insert(commit.id(), changed);
+        }
+        for (id, loaded) in super::parallel::load_all(jobs, &self.options) {
+            if let Ok(loaded) = loaded {
+                self.prefetched.insert(id, loaded);
+            }
+        }
+    }
+
     /// The YAML blobs a commit changed against its first parent, on each side.
     fn changed_blobs(&self, commit: &Commit<'r>) -> Result<(Blobs, Blobs)> {
         let fail = |e: git2::Error| Error::new(commit.id().to_string(), e.message().to_string());
@@ -270,6 +323,23 @@ impl<'r> History<'r> {
             Ok(parent) => Some(parent.tree().map_err(fail)?),
             Err(_) => None,
         };
+        // Nothing changed, or nothing under --path: the tree entries' ids say so without a diff.
+        if let Some(parent_tree) = &parent_tree {
+            let entry_id = |tree: &Tree<'r>, path: &str| -> Option<Oid> {
+                tree.get_path(std::path::Path::new(path))
+                    .ok()
+                    .map(|e| e.id())
+            };
+            let unchanged = parent_tree.id() == tree.id()
+                || self
+                    .path
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .is_some_and(|p| entry_id(parent_tree, p) == entry_id(&tree, p));
+            if unchanged {
+                return Ok((Blobs::new(), Blobs::new()));
+            }
+        }
         let mut options = DiffOptions::new();
         options
             .include_typechange(true)
@@ -299,7 +369,10 @@ impl<'r> History<'r> {
 
     /// One commit against its first parent; `None` when it changed no manifest.
     pub fn commit_entry(&mut self, commit: &Commit<'r>) -> Result<Option<CommitEntry>> {
-        let (old, new) = self.changed_blobs(commit)?;
+        let (old, new) = match self.changed.remove(&commit.id()) {
+            Some(changed) => changed,
+            None => self.changed_blobs(commit)?,
+        };
         let mut entry = CommitEntry {
             id: commit.id(),
             time: {

@@ -2,6 +2,7 @@
 //! Runs on Atlassian change, rule ids); with `--releases`, the same grouped by release tags.
 
 pub mod history;
+pub mod parallel;
 pub mod render;
 
 use std::io::{IsTerminal, Write};
@@ -92,20 +93,44 @@ impl<W: Write> Progress<W> {
     }
 }
 
+/// How many commits are read ahead: their manifests are loaded on every core together, then
+/// each commit is reported in walk order. Small enough that output starts at once.
+const BATCH: usize = 64;
+
+/// The next commits of a walk, their manifests loaded ahead ([`History::prefetch`]).
+fn next_batch<'r>(
+    history: &mut History<'r>,
+    walk: &mut impl Iterator<Item = Result<git2::Commit<'r>>>,
+) -> Option<Vec<Result<git2::Commit<'r>>>> {
+    let batch: Vec<_> = walk.by_ref().take(BATCH).collect();
+    // Up to the first commit that cannot be read: the walk stops there with its error.
+    let readable: Vec<_> = batch.iter().map_while(|c| c.as_ref().ok()).collect();
+    history.prefetch(&readable);
+    (!batch.is_empty()).then_some(batch)
+}
+
 pub fn run(args: &LogArgs) -> Result<i32> {
     let repo = open_repo("roa-diff log")?;
     let range = args.range.as_deref().unwrap_or("HEAD");
-    let mut history = History::new(&repo, LoadOptions::with_process_env(), args.path.clone());
+    // Log prints no line numbers: skip the position pass (errors still get theirs).
+    let options = LoadOptions {
+        lines: false,
+        ..LoadOptions::with_process_env()
+    };
+    let mut history = History::new(&repo, options, args.path.clone());
     let mut progress = Progress::stderr();
     let mut out = std::io::stdout().lock();
     let mut shown = 0;
     if let Some(glob) = &args.releases {
         let mut commits = Vec::new();
-        for (n, commit) in first_parent_commits(&repo, range)?.enumerate() {
-            let commit = commit?;
-            let entry = history.commit_entry(&commit)?;
-            commits.push((commit, entry));
-            progress.tick(n + 1);
+        let mut walk = first_parent_commits(&repo, range)?;
+        while let Some(batch) = next_batch(&mut history, &mut walk) {
+            for commit in batch {
+                let commit = commit?;
+                let entry = history.commit_entry(&commit)?;
+                commits.push((commit, entry));
+                progress.tick(commits.len());
+            }
         }
         progress.finish();
         for release in releases(&mut history, glob, commits)? {
@@ -120,19 +145,24 @@ pub fn run(args: &LogArgs) -> Result<i32> {
             shown += 1;
         }
     } else {
-        for (n, commit) in first_parent_commits(&repo, range)?.enumerate() {
-            progress.tick(n + 1);
-            let Some(entry) = history.commit_entry(&commit?)? else {
-                continue;
-            };
-            let text = match args.format {
-                Format::Json => render::commit_json(&entry),
-                Format::Human => render::commit_human(&entry),
-            };
-            if out.write_all(text.as_bytes()).is_err() {
-                break;
+        let mut walk = first_parent_commits(&repo, range)?;
+        let mut read = 0;
+        'walk: while let Some(batch) = next_batch(&mut history, &mut walk) {
+            for commit in batch {
+                read += 1;
+                progress.tick(read);
+                let Some(entry) = history.commit_entry(&commit?)? else {
+                    continue;
+                };
+                let text = match args.format {
+                    Format::Json => render::commit_json(&entry),
+                    Format::Human => render::commit_human(&entry),
+                };
+                if out.write_all(text.as_bytes()).is_err() {
+                    break 'walk;
+                }
+                shown += 1;
             }
-            shown += 1;
         }
         progress.finish();
     }

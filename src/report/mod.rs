@@ -112,8 +112,19 @@ pub struct Loaded {
 
 /// Parses and normalizes one manifest version.
 pub fn load_manifest(source: Source, options: &LoadOptions) -> Result<Loaded> {
-    let doc = parse(&source, options)?;
-    let model = Manifest::from_document(&doc)?;
+    let loaded = parse(&source, options)
+        .and_then(|doc| Manifest::from_document(&doc).map(|model| (doc, model)));
+    let (doc, model) = match loaded {
+        // Read without lines (`roa-diff log`): read it again with them, for the error's line.
+        Err(_) if !options.lines => {
+            let with_lines = LoadOptions {
+                lines: true,
+                ..options.clone()
+            };
+            return load_manifest(source, &with_lines);
+        }
+        loaded => loaded?,
+    };
     // From here on only the name and warnings are used: free the parsed trees now, so the old
     // version's are gone before the new one is parsed (peak memory: one version's trees).
     let Document { name, warnings, .. } = doc;

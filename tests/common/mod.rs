@@ -133,15 +133,18 @@ impl Repo {
             .to_string()
     }
 
-    pub fn run_in(&self, dir: &Path, args: &[&str], stdin: &str) -> Output {
-        let mut cmd = Command::new(BIN);
+    /// Runs `program` in `dir` in the isolated environment, with `stdin` as its input.
+    fn run_with_input(&self, program: &str, dir: &Path, args: &[&str], stdin: &str) -> Output {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         self.env(&mut cmd);
-        let mut child = cmd.spawn().expect("roa-diff runs");
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("{program} runs: {e}"));
         use std::io::Write;
         child
             .stdin
@@ -150,6 +153,17 @@ impl Repo {
             .write_all(stdin.as_bytes())
             .unwrap();
         child.wait_with_output().unwrap()
+    }
+
+    pub fn run_in(&self, dir: &Path, args: &[&str], stdin: &str) -> Output {
+        self.run_with_input(BIN, dir, args, stdin)
+    }
+
+    /// Runs git with `stdin` as its input (`git fast-import`), and insists it succeeds.
+    pub fn git_input(&self, args: &[&str], stdin: &str) -> String {
+        let o = self.run_with_input("git", &self.dir, args, stdin);
+        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
