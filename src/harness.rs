@@ -145,11 +145,13 @@ fn check_lines(report: &Report) {
     }
 }
 
-/// Diffs two manifests and renders the report in every format; JSON must parse back.
+/// Diffs two manifests and renders the report in every format; JSON must parse back, and
+/// lines must be lines of their files (`--context` looks them up).
 pub fn render_all(data: &[u8]) {
     let Some(report) = compare_bytes(data) else {
         return;
     };
+    check_lines(&report);
     for (name, render) in RENDERERS {
         let text = render(&report);
         assert!(!text.is_empty(), "{name} rendered nothing");
