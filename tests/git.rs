@@ -659,3 +659,39 @@ fn git_path_leaves_out_manifests_elsewhere_such_as_broken_test_fixtures() {
         "{err}"
     );
 }
+
+/// The loose object file of `rev` in the scratch repository.
+fn loose_object(r: &Repo, rev: &str) -> std::path::PathBuf {
+    let id = r.git(&["rev-parse", rev]).trim().to_string();
+    r.dir.join(".git/objects").join(&id[..2]).join(&id[2..])
+}
+
+#[test]
+fn a_missing_or_corrupt_git_object_is_a_one_line_error() {
+    let r = Repo::new("badobjects");
+    r.write("manifest.yml", &v1("one"));
+    r.commit("first");
+    r.write("manifest.yml", &major("one"));
+
+    // Missing: the blob's object file is gone (a broken clone or a pruned object).
+    let blob = loose_object(&r, "HEAD:manifest.yml");
+    let saved = std::fs::read(&blob).unwrap();
+    std::fs::remove_file(&blob).unwrap();
+    let err = one_line_error(&r.run(&["HEAD:manifest.yml", "manifest.yml"]));
+    assert!(err.contains("HEAD:manifest.yml"), "{err}");
+    assert!(err.contains("git fsck"), "{err}");
+    let err = one_line_error(&r.run(&["--git", "HEAD"]));
+    assert!(err.contains("manifest.yml"), "{err}");
+
+    // Corrupt: the object file holds bytes that do not inflate to the object.
+    std::fs::write(&blob, b"this is not a zlib stream").unwrap();
+    let err = one_line_error(&r.run(&["HEAD:manifest.yml", "manifest.yml"]));
+    assert!(err.contains("HEAD:manifest.yml"), "{err}");
+    assert!(err.contains("git fsck"), "{err}");
+
+    // Put right, the same command gives its verdict again.
+    std::fs::write(&blob, saved).unwrap();
+    let (code, v) = r.json(&["HEAD:manifest.yml", "manifest.yml"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["verdict"]["update"], "major");
+}

@@ -61,7 +61,16 @@ pub fn is_manifest_name(path: &str) -> bool {
 }
 
 fn git_error(what: &str, e: git2::Error) -> Error {
-    Error::new(what, e.message().to_string())
+    // A missing or unreadable object means a damaged or partial clone, not a bad argument.
+    let hint = match (e.class(), e.code()) {
+        (git2::ErrorClass::Odb | git2::ErrorClass::Zlib, _) | (_, git2::ErrorCode::NotFound)
+            if e.message().contains("object") =>
+        {
+            " (the repository is missing or has a damaged object: check it with `git fsck`, or fetch again)"
+        }
+        _ => "",
+    };
+    Error::new(what, format!("{}{hint}", e.message()))
 }
 
 impl<'r> Snapshot<'r> {
