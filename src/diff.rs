@@ -178,44 +178,25 @@ impl Part for Egress {
     }
 }
 
-impl Part for Remote {
-    type Key = String;
-    fn identity(&self) -> String {
-        self.key.clone()
-    }
-    fn describe(&self) -> String {
-        format!("remote `{}`", self.key)
-    }
-    fn line(&self) -> Option<usize> {
-        self.line
-    }
+/// Parts identified by their `key` alone, and described as `<what> \`key\``.
+macro_rules! keyed_part {
+    ($($part:ty => $what:literal),* $(,)?) => {$(
+        impl Part for $part {
+            type Key = String;
+            fn identity(&self) -> String {
+                self.key.clone()
+            }
+            fn describe(&self) -> String {
+                format!(concat!($what, " `{}`"), self.key)
+            }
+            fn line(&self) -> Option<usize> {
+                self.line
+            }
+        }
+    )*};
 }
 
-impl Part for Provider {
-    type Key = String;
-    fn identity(&self) -> String {
-        self.key.clone()
-    }
-    fn describe(&self) -> String {
-        format!("auth provider `{}`", self.key)
-    }
-    fn line(&self) -> Option<usize> {
-        self.line
-    }
-}
-
-impl Part for WebTrigger {
-    type Key = String;
-    fn identity(&self) -> String {
-        self.key.clone()
-    }
-    fn describe(&self) -> String {
-        format!("web trigger `{}`", self.key)
-    }
-    fn line(&self) -> Option<usize> {
-        self.line
-    }
-}
+keyed_part!(Remote => "remote", Provider => "auth provider", WebTrigger => "web trigger");
 
 impl Part for Module {
     type Key = (&'static str, String, String);
