@@ -73,7 +73,7 @@ hyperfine -N --warmup 1 --runs "$RUNS2" --export-json "$OUT/target2.json" \
     -n parse-1x "$PARSE $l/old.yml $l/new.yml" \
     -n diff-1x "$ROA $l/old.yml $l/new.yml --format json --fail-on never" \
     -n parse-10x "$PARSE $x/old.yml $x/new.yml" \
-    -n diff-10x "$ROA $x/old.yml $x/new.yml --format json --fail-on never --max-bytes 100000000"
+    -n diff-10x "$ROA $x/old.yml $x/new.yml --format json --fail-on never --max-bytes 1000000000"
 
 # Peak memory (maximum resident set size, KiB), three runs each; the summary keeps the largest.
 for run in 1 2 3; do
@@ -81,7 +81,7 @@ for run in 1 2 3; do
         case $case in
             parse-1x) cmd=("$PARSE" "$l/old.yml" "$l/new.yml") ;;
             diff-1x) cmd=("$ROA" "$l/old.yml" "$l/new.yml" --format json --fail-on never) ;;
-            diff-10x) cmd=("$ROA" "$x/old.yml" "$x/new.yml" --format json --fail-on never --max-bytes 100000000) ;;
+            diff-10x) cmd=("$ROA" "$x/old.yml" "$x/new.yml" --format json --fail-on never --max-bytes 1000000000) ;;
         esac
         /usr/bin/time -f "$case %M" -a -o "$OUT/memory.txt" "${cmd[@]}" >/dev/null
     done

@@ -1,4 +1,5 @@
-//! Bounds checked in one streaming pass before the full parse, so that hostile YAML is refused
+//! Bounds checked in one streaming pass before the full parse (the line-number pass of `spans`,
+//! or [`check`] when no lines are wanted), so that hostile YAML is refused
 //! in bounded time and memory with a message that says what is wrong. serde_yaml builds the
 //! whole document in memory (about 1 KB per small node) and expands aliases and `%TAG`
 //! prefixes as it goes; this pass counts instead of building.
@@ -9,6 +10,7 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::ScanError;
 
 use crate::error::{Error, Result};
 use crate::load::Source;
@@ -27,82 +29,130 @@ struct Open {
     anchor: usize,
 }
 
-/// Refuses a text that nests too deep, has too many nodes (directly or through aliases), or
-/// whose tags expand too far.
-pub fn check(source: &Source) -> Result<()> {
-    let mut parser = Parser::new_from_str(&source.text);
-    // Size in nodes of every anchored node, so an alias counts as what it expands to.
-    let mut anchored: HashMap<usize, u64> = HashMap::new();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut total: u64 = 0;
-    let mut tag_bytes: usize = 0;
-    let fail =
-        |line: usize, message: String| Err(Error::new(source.name.clone(), message).at(Some(line)));
-    loop {
-        let (event, mark) = match parser.next_token() {
-            Ok(next) => next,
-            // yaml-rust2 counts flow levels in a u8; deeper than that is too deep for us too.
-            Err(e) if e.info() == "recursion limit exceeded" => {
-                return fail(e.marker().line(), too_deep())
-            }
-            // Past what yaml-rust2 reads, serde_yaml still bounds nesting (128) and alias
-            // expansion itself; only a `%TAG` prefix it would expand without bound is left.
-            Err(_) => return check_tag_directives(source),
-        };
-        let line = mark.line();
-        let tag = match &event {
+/// The most nodes accepted under a `--max-bytes` limit: [`MAX_NODES`] at the default 16 MiB,
+/// more in proportion when the byte limit is raised (a larger manifest has more nodes).
+pub fn max_nodes(max_bytes: u64) -> u64 {
+    let scaled =
+        u128::from(max_bytes) * u128::from(MAX_NODES) / u128::from(crate::load::DEFAULT_MAX_BYTES);
+    MAX_NODES.max(u64::try_from(scaled).unwrap_or(u64::MAX))
+}
+
+/// The bounds, counted event by event. Fed by [`check`], or by the line-number pass in
+/// `spans`, which reads the same events, so that checking costs no extra parse.
+pub struct Counter {
+    max_nodes: u64,
+    /// Size in nodes of every anchored node, so an alias counts as what it expands to.
+    anchored: HashMap<usize, u64>,
+    stack: Vec<Open>,
+    total: u64,
+    tag_bytes: usize,
+}
+
+impl Counter {
+    pub fn new(max_nodes: u64) -> Self {
+        Counter {
+            max_nodes,
+            anchored: HashMap::new(),
+            stack: Vec::new(),
+            total: 0,
+            tag_bytes: 0,
+        }
+    }
+
+    /// Counts one event at `line`; the message when a bound is passed.
+    pub fn observe(
+        &mut self,
+        event: &Event,
+        line: usize,
+    ) -> std::result::Result<(), (usize, String)> {
+        let tag = match event {
             Event::Scalar(_, _, _, tag)
             | Event::SequenceStart(_, tag)
             | Event::MappingStart(_, tag) => tag.as_ref(),
             _ => None,
         };
         if let Some(tag) = tag {
-            tag_bytes = tag_bytes.saturating_add(tag.handle.len() + tag.suffix.len());
-            if tag_bytes > MAX_TAG_BYTES {
-                return fail(line, tag_bomb());
+            self.tag_bytes = self
+                .tag_bytes
+                .saturating_add(tag.handle.len() + tag.suffix.len());
+            if self.tag_bytes > MAX_TAG_BYTES {
+                return Err((line, tag_bomb()));
             }
         }
         // Nodes this event adds (an alias adds what it expands to), and a finished node with
         // its size and anchor.
-        let (added, finished, alias) = match event {
-            Event::StreamEnd => return Ok(()),
+        let (added, finished, alias) = match *event {
             Event::Scalar(_, _, anchor, _) => (1, Some((1, anchor)), false),
             Event::Alias(id) => {
-                let size = anchored.get(&id).copied().unwrap_or(1);
+                let size = self.anchored.get(&id).copied().unwrap_or(1);
                 (size, Some((size, 0)), true)
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if stack.len() >= MAX_DEPTH {
-                    return fail(line, too_deep());
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err((line, too_deep()));
                 }
-                stack.push(Open { nodes: 1, anchor });
+                self.stack.push(Open { nodes: 1, anchor });
                 (1, None, false)
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                (0, stack.pop().map(|open| (open.nodes, open.anchor)), false)
-            }
+            Event::SequenceEnd | Event::MappingEnd => (
+                0,
+                self.stack.pop().map(|open| (open.nodes, open.anchor)),
+                false,
+            ),
             _ => (0, None, false),
         };
-        total = total.saturating_add(added);
-        if total > MAX_NODES {
-            return fail(
+        self.total = self.total.saturating_add(added);
+        if self.total > self.max_nodes {
+            let max = self.max_nodes;
+            return Err((
                 line,
                 if alias {
-                    format!("aliases expand to more than {MAX_NODES} YAML nodes (an alias bomb?)")
+                    format!("aliases expand to more than {max} YAML nodes (an alias bomb?)")
                 } else {
-                    format!("more than {MAX_NODES} YAML nodes; a Forge manifest has hundreds")
+                    format!("more than {max} YAML nodes; a Forge manifest has hundreds (--max-bytes raises this limit too)")
                 },
-            );
+            ));
         }
-        let Some((nodes, anchor)) = finished else {
-            continue;
+        if let Some((nodes, anchor)) = finished {
+            if anchor > 0 {
+                self.anchored.insert(anchor, nodes);
+            }
+            if let Some(parent) = self.stack.last_mut() {
+                parent.nodes = parent.nodes.saturating_add(nodes);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What to do when yaml-rust2 cannot read the text: too deep for it is too deep for us;
+/// otherwise serde_yaml (the parser of record) gives the verdict, after the text-level tag check.
+pub fn on_scan_error(source: &Source, e: &ScanError) -> Result<()> {
+    // yaml-rust2 counts flow levels in a u8; deeper than that is too deep for us too.
+    if e.info() == "recursion limit exceeded" {
+        return Err(Error::new(source.name.clone(), too_deep()).at(Some(e.marker().line())));
+    }
+    // Past what yaml-rust2 reads, serde_yaml still bounds nesting (128) and alias expansion
+    // itself; only a `%TAG` prefix it would expand without bound is left.
+    check_tag_directives(source)
+}
+
+/// Refuses a text that nests too deep, has too many nodes (directly or through aliases), or
+/// whose tags expand too far. (The line-number pass in `spans` does the same while it reads.)
+pub fn check(source: &Source, max_nodes: u64) -> Result<()> {
+    let mut parser = Parser::new_from_str(&source.text);
+    let mut counter = Counter::new(max_nodes);
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(e) => return on_scan_error(source, &e),
         };
-        if anchor > 0 {
-            anchored.insert(anchor, nodes);
+        if matches!(event, Event::StreamEnd) {
+            return Ok(());
         }
-        if let Some(parent) = stack.last_mut() {
-            parent.nodes = parent.nodes.saturating_add(nodes);
-        }
+        counter
+            .observe(&event, mark.line())
+            .map_err(|(line, message)| Error::new(source.name.clone(), message).at(Some(line)))?;
     }
 }
 
@@ -131,10 +181,22 @@ mod tests {
     use super::*;
 
     fn check_text(text: &str) -> Result<()> {
-        check(&Source {
-            name: "m.yml".into(),
-            text: text.into(),
-        })
+        check(
+            &Source {
+                name: "m.yml".into(),
+                text: text.into(),
+            },
+            MAX_NODES,
+        )
+    }
+
+    #[test]
+    fn raising_max_bytes_raises_the_node_limit_in_proportion() {
+        assert_eq!(max_nodes(crate::load::DEFAULT_MAX_BYTES), MAX_NODES);
+        assert_eq!(max_nodes(1), MAX_NODES);
+        assert_eq!(max_nodes(4 * crate::load::DEFAULT_MAX_BYTES), 4 * MAX_NODES);
+        // No overflow at the top of the range.
+        assert!(max_nodes(u64::MAX) > 4 * MAX_NODES);
     }
 
     #[test]

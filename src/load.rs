@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_yaml::Value;
 
 use crate::error::{Error, Result};
-use crate::spans::{first_duplicate_key, positions, PosNode};
+use crate::spans::{first_duplicate_key, positions_within_limits, PosNode};
 
 /// Default refusal threshold for one manifest. Real manifests are a few KB.
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -184,39 +184,17 @@ impl Document {
     }
 }
 
-/// Texts at least this large get their line numbers on a second thread while serde_yaml parses
-/// them. Real manifests (a few KB) stay below it: their position pass takes a fraction of a
-/// millisecond, too little to be worth a thread.
-const PARALLEL_POSITIONS_MIN_BYTES: usize = 64 * 1024;
-
-/// Parses one manifest: one YAML document, duplicate keys rejected, then `${VAR}` interpolation.
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
-    crate::limits::check(source)?;
-    // serde_yaml (values) and the position pass (lines) read the same text independently; on a
-    // large text the position pass runs beside serde_yaml instead of after it, which takes it
-    // off the wall-clock path (docs/performance.md).
-    let (parsed, positions) = std::thread::scope(|scope| {
-        if !options.lines {
-            return (serde_yaml::from_str::<Value>(&source.text), None);
-        }
-        let helper = if source.text.len() >= PARALLEL_POSITIONS_MIN_BYTES {
-            std::thread::Builder::new()
-                .name("roa-diff-lines".into())
-                .spawn_scoped(scope, || positions(&source.text))
-                // No thread to be had (a process limit, say): do it below instead.
-                .ok()
-        } else {
-            None
-        };
-        let parsed = serde_yaml::from_str::<Value>(&source.text);
-        let lines = match helper {
-            Some(lines) => lines
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => positions(&source.text),
-        };
-        (parsed, lines)
-    });
+    // One yaml-rust2 pass checks the input limits and, when wanted, records line numbers;
+    // only then does serde_yaml (the parser of record) build the value.
+    let max_nodes = crate::limits::max_nodes(options.max_bytes);
+    let positions = if options.lines {
+        positions_within_limits(source, max_nodes)?
+    } else {
+        crate::limits::check(source, max_nodes)?;
+        None
+    };
+    let parsed = serde_yaml::from_str::<Value>(&source.text);
     let mut value = parsed.map_err(|e| {
         let mut line = e.location().map(|l| l.line());
         if e.to_string().contains("duplicate entry") {
@@ -594,10 +572,8 @@ mod tests {
 
     #[test]
     fn large_texts_get_the_same_lines_and_errors() {
-        // Above PARALLEL_POSITIONS_MIN_BYTES the lines come from the helper thread.
         let padding: String = (0..4000).map(|i| format!("  k{i}: value {i}\n")).collect();
         let head = format!("padding:\n{padding}");
-        assert!(head.len() >= PARALLEL_POSITIONS_MIN_BYTES);
         let first = head.lines().count() + 1;
         let d = doc(&format!(
             "{head}remotes:\n  - &r\n    key: a\n    baseUrl: b\nother: *r\n"

@@ -10,6 +10,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::ScanError;
+
+use crate::error::{Error, Result};
+use crate::limits::{self, Counter};
+use crate::load::Source;
 
 /// Where a node starts, and where its children start.
 #[derive(Debug)]
@@ -112,19 +117,65 @@ enum Open {
 
 /// Builds the position tree of the first document in `text`, or `None` when yaml-rust2 cannot
 /// read it. Iterative (an explicit stack), so nesting depth cannot overflow the call stack.
-/// The tree is `Send` (`Arc`), so the loader can build it on a second thread.
 pub fn positions(text: &str) -> Option<Arc<PosNode>> {
+    build(text, None).ok().flatten()
+}
+
+/// The position tree, and the input limits of [`crate::limits`] checked on the same events:
+/// one pass of yaml-rust2 does both, before serde_yaml parses (so hostile input is refused
+/// before the parser of record builds anything). `Ok(None)`: yaml-rust2 cannot read the text
+/// and the limits that still apply passed; serde_yaml gives the verdict.
+pub fn positions_within_limits(source: &Source, max_nodes: u64) -> Result<Option<Arc<PosNode>>> {
+    let mut counter = Counter::new(max_nodes);
+    match build(&source.text, Some(&mut counter)) {
+        Ok(root) => Ok(root),
+        Err(Stop::Limit(line, message)) => {
+            Err(Error::new(source.name.clone(), message).at(Some(line)))
+        }
+        Err(Stop::Scan(e)) => limits::on_scan_error(source, &e).map(|()| None),
+    }
+}
+
+/// Why [`build`] stopped early.
+enum Stop {
+    Scan(ScanError),
+    Limit(usize, String),
+}
+
+fn build(
+    text: &str,
+    mut counter: Option<&mut Counter>,
+) -> std::result::Result<Option<Arc<PosNode>>, Stop> {
     let mut parser = Parser::new_from_str(text);
     let mut anchors: HashMap<usize, Arc<PosNode>> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Arc<PosNode>> = None;
 
     loop {
-        let (event, mark) = parser.next_token().ok()?;
+        let (event, mark) = parser.next_token().map_err(Stop::Scan)?;
         let line = mark.line();
+        if let Some(c) = counter.as_deref_mut() {
+            c.observe(&event, line)
+                .map_err(|(line, message)| Stop::Limit(line, message))?;
+        }
         // A finished node (scalar, alias, closed container) and, for scalars, its text.
         let finished: Option<(Arc<PosNode>, Option<String>)> = match event {
-            Event::StreamEnd | Event::DocumentEnd => break,
+            Event::StreamEnd => break,
+            Event::DocumentEnd => {
+                // Only the first document has lines, but every document counts for the limits
+                // (serde_yaml refuses a second one, after reading it).
+                if let Some(c) = counter.as_deref_mut() {
+                    loop {
+                        let (event, mark) = parser.next_token().map_err(Stop::Scan)?;
+                        if matches!(event, Event::StreamEnd) {
+                            break;
+                        }
+                        c.observe(&event, mark.line())
+                            .map_err(|(line, message)| Stop::Limit(line, message))?;
+                    }
+                }
+                break;
+            }
             Event::Scalar(value, _, anchor, _) => {
                 let node = Arc::new(PosNode::Scalar { line });
                 if anchor > 0 {
@@ -157,7 +208,10 @@ pub fn positions(text: &str) -> Option<Arc<PosNode>> {
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match stack.pop()? {
+                let Some(open) = stack.pop() else {
+                    return Ok(None);
+                };
+                let (node, anchor) = match open {
                     Open::Seq {
                         line,
                         anchor,
@@ -195,7 +249,7 @@ pub fn positions(text: &str) -> Option<Arc<PosNode>> {
             },
         }
     }
-    root
+    Ok(root)
 }
 
 #[cfg(test)]
