@@ -405,11 +405,6 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// Like [`Node::field`] for the root and other places where a wrong type is an error too.
-    pub fn get(&self, key: &str) -> Option<Result<Node<'a>>> {
-        self.field(key).transpose()
-    }
-
     /// The entries of a mapping, in document order. Keys must be strings.
     pub fn entries(&self) -> Result<Vec<(String, Node<'a>)>> {
         let Value::Mapping(map) = self.value else {
