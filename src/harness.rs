@@ -42,8 +42,35 @@ fn source(name: &str, data: &[u8]) -> Result<Source, Error> {
     source_from_bytes(name.to_string(), data.to_vec(), MAX_BYTES)
 }
 
+/// The one-pass reader ([`crate::reader`]) answers only where the full path (yaml-rust2 for
+/// lines and limits, serde_yaml for the value) gives the same value and the same lines.
+pub fn reader_agrees(source: &Source) {
+    let max_nodes = crate::limits::max_nodes(MAX_BYTES);
+    let Some((value, positions)) = crate::reader::read(&source.text, max_nodes, true) else {
+        return;
+    };
+    let options = LoadOptions::default();
+    match crate::load::parse_full(source, &options, max_nodes) {
+        Err(e) => panic!("the one-pass reader accepted what the full path refuses: {e}"),
+        Ok((full_value, full_positions)) => {
+            assert_eq!(value, full_value, "values differ: {}", source.name);
+            if let Some(full) = full_positions {
+                assert_eq!(
+                    positions.as_deref(),
+                    Some(&*full),
+                    "lines differ: {}",
+                    source.name
+                );
+            }
+        }
+    }
+}
+
 /// Reads one manifest. When it reads, comparing it with itself must give no change.
 pub fn read_one(data: &[u8]) {
+    if let Ok(s) = source("m.yml", data) {
+        reader_agrees(&s);
+    }
     let options = LoadOptions::default();
     let read = source("m.yml", data).and_then(|s| {
         let doc = parse(&s, &options)?;

@@ -21,6 +21,7 @@ pub mod limits;
 pub mod load;
 pub mod log;
 pub mod model;
+pub mod reader;
 pub mod report;
 pub mod roa;
 pub mod rules;

@@ -185,9 +185,23 @@ impl Document {
 }
 
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
-    // One yaml-rust2 pass checks the input limits and, when wanted, records line numbers;
-    // only then does serde_yaml (the parser of record) build the value.
     let max_nodes = crate::limits::max_nodes(options.max_bytes);
+    // The one-pass reader answers for the ordinary manifest; anything else (every text that
+    // fails, every limit, tags, several documents) takes the full path below.
+    let (value, positions) = match crate::reader::read(&source.text, max_nodes, options.lines) {
+        Some(read) => read,
+        None => parse_full(source, options, max_nodes)?,
+    };
+    document_from_value(source, options, value, positions)
+}
+
+/// The full path: one yaml-rust2 pass checks the input limits and, when wanted, records line
+/// numbers; only then does serde_yaml (the parser of record) build the value, or say why not.
+pub fn parse_full(
+    source: &Source,
+    options: &LoadOptions,
+    max_nodes: u64,
+) -> Result<(Value, Option<Arc<PosNode>>)> {
     let positions = if options.lines {
         positions_within_limits(source, max_nodes)?
     } else {
@@ -195,7 +209,7 @@ pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
         None
     };
     let parsed = serde_yaml::from_str::<Value>(&source.text);
-    let mut value = parsed.map_err(|e| {
+    let value = parsed.map_err(|e| {
         let mut line = e.location().map(|l| l.line());
         if e.to_string().contains("duplicate entry") {
             // serde_yaml points at the mapping; point at the repeated key instead.
@@ -210,6 +224,16 @@ pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
         }
         Error::new(source.name.clone(), format!("invalid YAML: {message}")).at(line)
     })?;
+    Ok((value, positions))
+}
+
+/// The checks and `${VAR}` interpolation that follow a parse, whichever path gave it.
+fn document_from_value(
+    source: &Source,
+    options: &LoadOptions,
+    mut value: Value,
+    positions: Option<Arc<PosNode>>,
+) -> Result<Document> {
     let mut doc = Document {
         name: source.name.clone(),
         value: Value::Null,

@@ -17,7 +17,7 @@ use crate::limits::{self, Counter};
 use crate::load::Source;
 
 /// Where a node starts, and where its children start.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum PosNode {
     Scalar {
         line: usize,

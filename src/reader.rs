@@ -1,0 +1,800 @@
+//! One pass over a manifest that yields both its value and its line numbers.
+//!
+//! serde_yaml is the parser of record, and it exposes no positions; the full path of
+//! [`crate::load`] therefore reads each text twice (yaml-rust2 for lines and input limits,
+//! then serde_yaml). This module reads it once, with **the same parser serde_yaml uses**
+//! (unsafe-libyaml, a translation of libyaml), and builds the `serde_yaml::Value` exactly as
+//! serde_yaml's own `Value` deserializer would, with the positions beside it.
+//!
+//! It is a fast path, not a second parser of record: it only answers for the plain shape a
+//! manifest has (one document, no tags, within the input limits, no duplicate keys) and returns
+//! `None` for everything else, including every text serde_yaml would reject, so that the full
+//! path gives its verdict and its error message. Its answers are checked against the full path
+//! (value and every line) on the corpus, the fixture cases, the fuzz inputs and generated
+//! documents (`tests/reader_equivalence.rs`, the `read_manifest` fuzz target).
+
+use std::collections::HashMap;
+use std::ffi::CStr;
+use std::mem::MaybeUninit;
+use std::sync::Arc;
+
+use serde_yaml::{Mapping, Value};
+use unsafe_libyaml as unsafe_sys;
+
+use crate::limits::MAX_DEPTH;
+use crate::spans::PosNode;
+
+/// serde_yaml refuses a document whose alias replays exceed this many times its event count
+/// (its "repetition limit"); the fast path leaves such documents to it.
+const SERDE_YAML_REPETITION_FACTOR: u64 = 100;
+
+/// The value of the single document in `text` and, when `lines` is set, its position tree;
+/// `None` when the text is not one the fast path answers for (see the module docs).
+pub fn read(text: &str, max_nodes: u64, lines: bool) -> Option<(Value, Option<Arc<PosNode>>)> {
+    let mut parser = LibyamlParser::new(text);
+    let mut builder = Builder::new(text, max_nodes, lines);
+    loop {
+        let event = parser.next()?;
+        if builder.take(event)? {
+            break;
+        }
+    }
+    builder.finish()
+}
+
+/// What the builder needs of one libyaml event.
+enum Event<'a> {
+    StreamStart,
+    StreamEnd,
+    DocumentStart,
+    DocumentEnd,
+    Alias {
+        anchor: &'a [u8],
+        line: usize,
+    },
+    Scalar {
+        anchor: Option<&'a [u8]>,
+        value: &'a [u8],
+        plain: bool,
+        /// Literal (`|`) or folded (`>`).
+        block: bool,
+        line: usize,
+        /// Byte offset just past the anchor (properties), for the content's line.
+        after_anchor: usize,
+    },
+    SequenceStart {
+        anchor: Option<&'a [u8]>,
+        line: usize,
+        after_anchor: usize,
+    },
+    MappingStart {
+        anchor: Option<&'a [u8]>,
+        line: usize,
+        after_anchor: usize,
+    },
+    SequenceEnd,
+    MappingEnd,
+    /// A tag, or anything else the fast path does not answer for.
+    Unsupported,
+}
+
+/// A libyaml parser over borrowed text. libyaml keeps a pointer to its own struct (the input
+/// handler's data), so the struct lives in a box and never moves.
+struct LibyamlParser<'a> {
+    sys: Box<MaybeUninit<unsafe_sys::yaml_parser_t>>,
+    /// The current event, kept until the next call so that borrowed slices stay valid.
+    event: Option<Box<MaybeUninit<unsafe_sys::yaml_event_t>>>,
+    text: &'a str,
+    /// After a parse error libyaml must not be asked again.
+    failed: bool,
+}
+
+impl<'a> LibyamlParser<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut sys = Box::new(MaybeUninit::<unsafe_sys::yaml_parser_t>::uninit());
+        let ptr = sys.as_mut_ptr();
+        // SAFETY: `ptr` points at boxed, writable memory that initialize zeroes and fills (it
+        // cannot fail: allocation failure aborts); the input outlives the parser (both are tied
+        // to 'a, and Drop deletes the parser).
+        unsafe {
+            let _always_ok = unsafe_sys::yaml_parser_initialize(ptr);
+            unsafe_sys::yaml_parser_set_encoding(ptr, unsafe_sys::YAML_UTF8_ENCODING);
+            unsafe_sys::yaml_parser_set_input_string(ptr, text.as_ptr(), text.len() as _);
+        }
+        LibyamlParser {
+            sys,
+            event: None,
+            text,
+            failed: false,
+        }
+    }
+
+    /// The next event, or `None` on a parse error (the full path reports it).
+    fn next(&mut self) -> Option<Event<'_>> {
+        if self.failed {
+            return None;
+        }
+        self.release_event();
+        let mut event = Box::new(MaybeUninit::<unsafe_sys::yaml_event_t>::uninit());
+        // SAFETY: the parser was initialized in `new` and has not failed; on success libyaml
+        // has written the event, which is deleted in `release_event`.
+        let ok = unsafe {
+            !unsafe_sys::yaml_parser_parse(self.sys.as_mut_ptr(), event.as_mut_ptr()).fail
+        };
+        if !ok {
+            self.failed = true;
+            return None;
+        }
+        self.event = Some(event);
+        let event = self.event.as_ref().map(|e| e.as_ptr())?;
+        // SAFETY: the event was written by yaml_parser_parse; its strings live until it is
+        // deleted, which happens only on the next call or on drop, after the borrow ends.
+        Some(unsafe { convert(&*event, self.text) })
+    }
+
+    fn release_event(&mut self) {
+        if let Some(mut event) = self.event.take() {
+            // SAFETY: the event was written by a successful yaml_parser_parse.
+            unsafe { unsafe_sys::yaml_event_delete(event.as_mut_ptr()) };
+        }
+    }
+}
+
+impl Drop for LibyamlParser<'_> {
+    fn drop(&mut self) {
+        self.release_event();
+        // SAFETY: initialized in `new`, deleted once.
+        unsafe { unsafe_sys::yaml_parser_delete(self.sys.as_mut_ptr()) };
+    }
+}
+
+/// # Safety
+/// `event` must have been written by a successful `yaml_parser_parse` and not yet deleted.
+unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<'e> {
+    let line = event.start_mark.line as usize + 1;
+    let after_anchor = |anchor: Option<&[u8]>| match anchor {
+        // `&name`: the anchor token starts the node's properties.
+        Some(a) => (event.start_mark.index as usize + 1 + a.len()).min(text.len()),
+        None => event.start_mark.index as usize,
+    };
+    match event.type_ {
+        unsafe_sys::YAML_STREAM_START_EVENT => Event::StreamStart,
+        unsafe_sys::YAML_STREAM_END_EVENT => Event::StreamEnd,
+        unsafe_sys::YAML_DOCUMENT_START_EVENT => Event::DocumentStart,
+        unsafe_sys::YAML_DOCUMENT_END_EVENT => Event::DocumentEnd,
+        unsafe_sys::YAML_ALIAS_EVENT => match unsafe { c_bytes(event.data.alias.anchor) } {
+            Some(anchor) => Event::Alias { anchor, line },
+            None => Event::Unsupported,
+        },
+        unsafe_sys::YAML_SCALAR_EVENT => {
+            let data = unsafe { event.data.scalar };
+            if !data.tag.is_null() {
+                return Event::Unsupported;
+            }
+            let anchor = unsafe { c_bytes(data.anchor) };
+            let value = if data.length == 0 {
+                &[][..]
+            } else {
+                unsafe { std::slice::from_raw_parts(data.value, data.length as usize) }
+            };
+            Event::Scalar {
+                anchor,
+                value,
+                plain: data.style == unsafe_sys::YAML_PLAIN_SCALAR_STYLE,
+                block: matches!(
+                    data.style,
+                    unsafe_sys::YAML_LITERAL_SCALAR_STYLE | unsafe_sys::YAML_FOLDED_SCALAR_STYLE
+                ),
+                line,
+                after_anchor: after_anchor(anchor),
+            }
+        }
+        unsafe_sys::YAML_SEQUENCE_START_EVENT => {
+            let data = unsafe { event.data.sequence_start };
+            if !data.tag.is_null() {
+                return Event::Unsupported;
+            }
+            let anchor = unsafe { c_bytes(data.anchor) };
+            Event::SequenceStart {
+                anchor,
+                line,
+                after_anchor: after_anchor(anchor),
+            }
+        }
+        unsafe_sys::YAML_MAPPING_START_EVENT => {
+            let data = unsafe { event.data.mapping_start };
+            if !data.tag.is_null() {
+                return Event::Unsupported;
+            }
+            let anchor = unsafe { c_bytes(data.anchor) };
+            Event::MappingStart {
+                anchor,
+                line,
+                after_anchor: after_anchor(anchor),
+            }
+        }
+        unsafe_sys::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
+        unsafe_sys::YAML_MAPPING_END_EVENT => Event::MappingEnd,
+        _ => Event::Unsupported,
+    }
+}
+
+/// # Safety
+/// `ptr` is null or a NUL-terminated string that outlives `'e`.
+unsafe fn c_bytes<'e>(ptr: *const u8) -> Option<&'e [u8]> {
+    if ptr.is_null() {
+        None
+    } else {
+        Some(unsafe { CStr::from_ptr(ptr.cast()) }.to_bytes())
+    }
+}
+
+/// A node that is finished: its value, position, and what serde_yaml's limits see of it.
+#[derive(Clone)]
+struct Built {
+    value: Value,
+    pos: Option<Arc<PosNode>>,
+    /// Nodes, aliases counted at their expanded size (as [`crate::limits::Counter`] counts).
+    nodes: u64,
+    /// Alias replays serde_yaml makes to build it (its repetition limit counts these).
+    replays: u64,
+    /// Levels of nesting inside it, aliases expanded (serde_yaml's recursion limit).
+    height: usize,
+}
+
+enum Container {
+    Seq {
+        items: Vec<Value>,
+        positions: Vec<Arc<PosNode>>,
+    },
+    Map {
+        map: Mapping,
+        entries: Vec<(String, usize, Arc<PosNode>)>,
+        /// A key read, waiting for its value: the key, its text and line.
+        key: Option<(Value, String, usize)>,
+    },
+}
+
+struct Open {
+    container: Container,
+    line: usize,
+    /// The anchor's name, when the node has one.
+    anchor: Option<Vec<u8>>,
+    nodes: u64,
+    replays: u64,
+    height: usize,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    max_nodes: u64,
+    lines: bool,
+    stack: Vec<Open>,
+    anchors: HashMap<Vec<u8>, Built>,
+    root: Option<Built>,
+    documents: usize,
+    /// Events serde_yaml would keep for the document (all but stream and document events).
+    events: u64,
+    /// Nodes so far, aliases expanded.
+    total_nodes: u64,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, max_nodes: u64, lines: bool) -> Self {
+        Builder {
+            text,
+            max_nodes,
+            lines,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            root: None,
+            documents: 0,
+            events: 0,
+            total_nodes: 0,
+        }
+    }
+
+    /// Takes one event: `Some(true)` at the end of the stream, `None` to give up.
+    fn take(&mut self, event: Event<'_>) -> Option<bool> {
+        let finished = match event {
+            Event::StreamStart => return Some(false),
+            Event::StreamEnd => return Some(true),
+            Event::DocumentStart => {
+                self.documents += 1;
+                // A second document: serde_yaml refuses it, the full path says so.
+                return (self.documents == 1).then_some(false);
+            }
+            Event::DocumentEnd => return Some(false),
+            Event::Unsupported => return None,
+            Event::Alias { anchor, line } => {
+                self.events += 1;
+                // An unknown anchor, or one whose node is still open (a recursive alias):
+                // serde_yaml refuses both.
+                let target = self.anchors.get(anchor)?;
+                let mut built = target.clone();
+                built.replays += 1;
+                if self.lines && built.pos.is_none() {
+                    built.pos = Some(Arc::new(PosNode::Scalar { line }));
+                }
+                self.count(built.nodes)?;
+                built
+            }
+            Event::Scalar {
+                anchor,
+                value,
+                plain,
+                block,
+                line,
+                after_anchor,
+            } => {
+                self.events += 1;
+                self.count(1)?;
+                let text = std::str::from_utf8(value).ok()?;
+                let value = if plain {
+                    resolve_plain(text)?
+                } else {
+                    Value::String(text.to_owned())
+                };
+                // The lines yaml-rust2 gives, which the full path reports: a block scalar
+                // starts on its first line of text, an empty one where the next token is.
+                let line = if block {
+                    self.block_text_line(line, after_anchor)?
+                } else if anchor.is_some() || text.is_empty() {
+                    self.content_line(line, after_anchor)
+                } else {
+                    line
+                };
+                let built = Built {
+                    value,
+                    pos: self.lines.then(|| Arc::new(PosNode::Scalar { line })),
+                    nodes: 1,
+                    replays: 0,
+                    height: 0,
+                };
+                // The key text the position tree records for a scalar key.
+                return self.finish_node(built, anchor, Some(text));
+            }
+            Event::SequenceStart {
+                anchor,
+                line,
+                after_anchor,
+            }
+            | Event::MappingStart {
+                anchor,
+                line,
+                after_anchor,
+            } => {
+                self.events += 1;
+                if self.stack.len() >= MAX_DEPTH {
+                    return None;
+                }
+                self.count(1)?;
+                let container = if matches!(event, Event::SequenceStart { .. }) {
+                    Container::Seq {
+                        items: Vec::new(),
+                        positions: Vec::new(),
+                    }
+                } else {
+                    Container::Map {
+                        map: Mapping::new(),
+                        entries: Vec::new(),
+                        key: None,
+                    }
+                };
+                let line = match anchor {
+                    Some(a) => {
+                        // Until it is finished, an alias to this name must not find an older
+                        // node of the same name (serde_yaml would be replaying this one).
+                        self.anchors.remove(a);
+                        self.content_line(line, after_anchor)
+                    }
+                    None => line,
+                };
+                self.stack.push(Open {
+                    container,
+                    line,
+                    anchor: anchor.map(<[u8]>::to_vec),
+                    nodes: 1,
+                    replays: 0,
+                    height: 1,
+                });
+                return Some(false);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.events += 1;
+                let open = self.stack.pop()?;
+                let (value, pos) = match open.container {
+                    Container::Seq { items, positions } => (
+                        Value::Sequence(items),
+                        self.lines.then(|| {
+                            Arc::new(PosNode::Seq {
+                                line: open.line,
+                                items: positions,
+                            })
+                        }),
+                    ),
+                    Container::Map { map, entries, key } => {
+                        if key.is_some() {
+                            return None;
+                        }
+                        (
+                            Value::Mapping(map),
+                            self.lines.then(|| {
+                                Arc::new(PosNode::Map {
+                                    line: open.line,
+                                    entries,
+                                })
+                            }),
+                        )
+                    }
+                };
+                let built = Built {
+                    value,
+                    pos,
+                    nodes: open.nodes,
+                    replays: open.replays,
+                    height: open.height,
+                };
+                let anchor = open.anchor;
+                return self.finish_node(built, anchor.as_deref(), None);
+            }
+        };
+        self.finish_node(finished, None, None)
+    }
+
+    /// Counts `n` more nodes against the limit.
+    fn count(&mut self, n: u64) -> Option<()> {
+        self.total_nodes = self.total_nodes.saturating_add(n);
+        (self.total_nodes <= self.max_nodes).then_some(())
+    }
+
+    /// The line a node's content starts on, past its anchor: yaml-rust2 (whose lines the full
+    /// path reports) places a node there, libyaml at the anchor.
+    fn content_line(&self, line: usize, after_anchor: usize) -> usize {
+        let rest = self.text.as_bytes().get(after_anchor..).unwrap_or_default();
+        let mut extra = 0;
+        let mut in_comment = false;
+        for &b in rest {
+            match b {
+                b'\n' => {
+                    extra += 1;
+                    in_comment = false;
+                }
+                _ if in_comment => {}
+                b' ' | b'\t' | b'\r' => {}
+                b'#' => in_comment = true,
+                _ => return line + extra,
+            }
+        }
+        // The end of the text: yaml-rust2 places it on the line after the last line break, or
+        // after the last line when the text does not end with one.
+        if self.text.ends_with('\n') {
+            line + extra
+        } else {
+            line + extra + 1
+        }
+    }
+
+    /// The line of a block scalar's first non-blank line after its header line (its first
+    /// line of text, or the next token when it has none), or the header's own line when only
+    /// blank lines follow. `None` when that line starts with `#`: whether it is text or a
+    /// comment depends on indentation, which the fast path leaves to the full path.
+    fn block_text_line(&self, line: usize, header: usize) -> Option<usize> {
+        let rest = self.text.as_bytes().get(header..).unwrap_or_default();
+        let Some(end_of_header) = rest.iter().position(|&b| b == b'\n') else {
+            return Some(line);
+        };
+        let mut extra = 1;
+        for text_line in rest[end_of_header + 1..].split(|&b| b == b'\n') {
+            match text_line
+                .iter()
+                .find(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+            {
+                None => extra += 1,
+                Some(b'#') => return None,
+                Some(_) => return Some(line + extra),
+            }
+        }
+        Some(line)
+    }
+
+    /// Places a finished node in its parent (or as the root), remembering it under its anchor.
+    fn finish_node(
+        &mut self,
+        built: Built,
+        anchor: Option<&[u8]>,
+        key_text: Option<&str>,
+    ) -> Option<bool> {
+        if let Some(a) = anchor {
+            self.anchors.insert(a.to_vec(), built.clone());
+        }
+        let Some(parent) = self.stack.last_mut() else {
+            if self.root.is_some() {
+                return None;
+            }
+            self.root = Some(built);
+            return Some(false);
+        };
+        parent.nodes = parent.nodes.saturating_add(built.nodes);
+        parent.replays = parent.replays.saturating_add(built.replays);
+        parent.height = parent.height.max(built.height + 1);
+        // Nesting as serde_yaml sees it (aliases expanded), for its recursion limit.
+        if self.stack.len() + built.height > MAX_DEPTH {
+            return None;
+        }
+        let parent = self.stack.last_mut()?;
+        match &mut parent.container {
+            Container::Seq { items, positions } => {
+                items.push(built.value);
+                if let Some(pos) = built.pos {
+                    positions.push(pos);
+                }
+            }
+            Container::Map { map, entries, key } => match key.take() {
+                None => {
+                    let line = built.pos.as_ref().map_or(0, |p| p.line());
+                    *key = Some((built.value, key_text.unwrap_or_default().to_owned(), line));
+                }
+                Some((key_value, text, line)) => {
+                    if let Some(pos) = built.pos {
+                        entries.push((text, line, pos));
+                    }
+                    // A repeated key: serde_yaml refuses the document.
+                    if map.insert(key_value, built.value).is_some() {
+                        return None;
+                    }
+                }
+            },
+        }
+        Some(false)
+    }
+
+    fn finish(self) -> Option<(Value, Option<Arc<PosNode>>)> {
+        if !self.stack.is_empty() {
+            return None;
+        }
+        let Some(root) = self.root else {
+            // An empty stream: serde_yaml reads it as null.
+            return Some((Value::Null, None));
+        };
+        let events = self.events.max(1);
+        if root.replays > SERDE_YAML_REPETITION_FACTOR.saturating_mul(events) {
+            return None;
+        }
+        Some((root.value, root.pos))
+    }
+}
+
+/// A plain (unquoted, untagged) scalar, resolved as serde_yaml's `Value` deserializer does:
+/// null, booleans, integers, floats, else a string. `None` where serde_yaml would fail (an
+/// integer too large for 64 bits).
+fn resolve_plain(v: &str) -> Option<Value> {
+    match v {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    // Every number serde_yaml reads starts with one of these (Rust's float parser would also
+    // take `inf` and `nan`, which serde_yaml then rejects as not finite).
+    if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return Some(Value::String(v.to_owned()));
+    }
+    if let Some(n) = parse_unsigned_int(v, u64::from_str_radix) {
+        return Some(Value::Number(n.into()));
+    }
+    if let Some(n) = parse_negative_int(v, i64::from_str_radix) {
+        return Some(Value::Number(n.into()));
+    }
+    // serde_yaml parses these as 128-bit integers, which its `Value` cannot hold: an error.
+    if parse_unsigned_int(v, u128::from_str_radix).is_some()
+        || parse_negative_int(v, i128::from_str_radix).is_some()
+    {
+        return None;
+    }
+    if !digits_but_not_number(v) {
+        if let Some(f) = parse_f64(v) {
+            return Some(Value::Number(f.into()));
+        }
+    }
+    Some(Value::String(v.to_owned()))
+}
+
+// The four functions below are serde_yaml 0.9.34's (src/de.rs), unchanged in behaviour, so that
+// a plain scalar means here what it means to the parser of record.
+
+fn parse_unsigned_int<T>(
+    scalar: &str,
+    from_str_radix: fn(&str, u32) -> Result<T, std::num::ParseIntError>,
+) -> Option<T> {
+    let unpositive = scalar.strip_prefix('+').unwrap_or(scalar);
+    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(rest) = unpositive.strip_prefix(prefix) {
+            if rest.starts_with(['+', '-']) {
+                return None;
+            }
+            if let Ok(int) = from_str_radix(rest, radix) {
+                return Some(int);
+            }
+        }
+    }
+    if unpositive.starts_with(['+', '-']) {
+        return None;
+    }
+    if digits_but_not_number(scalar) {
+        return None;
+    }
+    from_str_radix(unpositive, 10).ok()
+}
+
+fn parse_negative_int<T>(
+    scalar: &str,
+    from_str_radix: fn(&str, u32) -> Result<T, std::num::ParseIntError>,
+) -> Option<T> {
+    for (prefix, radix) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
+        if let Some(rest) = scalar.strip_prefix(prefix) {
+            let negative = format!("-{rest}");
+            if let Ok(int) = from_str_radix(&negative, radix) {
+                return Some(int);
+            }
+        }
+    }
+    if digits_but_not_number(scalar) {
+        return None;
+    }
+    from_str_radix(scalar, 10).ok()
+}
+
+fn parse_f64(scalar: &str) -> Option<f64> {
+    let unpositive = if let Some(unpositive) = scalar.strip_prefix('+') {
+        if unpositive.starts_with(['+', '-']) {
+            return None;
+        }
+        unpositive
+    } else {
+        scalar
+    };
+    if let ".inf" | ".Inf" | ".INF" = unpositive {
+        return Some(f64::INFINITY);
+    }
+    if let "-.inf" | "-.Inf" | "-.INF" = scalar {
+        return Some(f64::NEG_INFINITY);
+    }
+    if let ".nan" | ".NaN" | ".NAN" = scalar {
+        return Some(f64::NAN.copysign(1.0));
+    }
+    if let Ok(float) = unpositive.parse::<f64>() {
+        if float.is_finite() {
+            return Some(float);
+        }
+    }
+    None
+}
+
+fn digits_but_not_number(scalar: &str) -> bool {
+    // Leading zero(s) followed by digits is a string in YAML 1.2.
+    let scalar = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
+    scalar.len() > 1 && scalar.starts_with('0') && scalar[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_as_serde_yaml(text: &str) {
+        let fast = read(text, crate::limits::MAX_NODES, false).map(|(v, _)| v);
+        let slow = serde_yaml::from_str::<Value>(text).ok();
+        assert_eq!(fast, slow, "{text:?}");
+    }
+
+    #[test]
+    fn plain_scalars_resolve_as_serde_yaml_does() {
+        for scalar in [
+            "",
+            "~",
+            "null",
+            "NULL",
+            "Null",
+            "nULL",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "yes",
+            "on",
+            "0",
+            "-0",
+            "+0",
+            "007",
+            "-007",
+            "+12",
+            "12",
+            "-12",
+            "0x1F",
+            "-0x1F",
+            "0x-1",
+            "0o17",
+            "-0o17",
+            "0b101",
+            "-0b101",
+            "1.5",
+            "-1.5",
+            "+1.5",
+            ".5",
+            "5.",
+            "1e3",
+            "1E-3",
+            ".inf",
+            "-.inf",
+            "+.inf",
+            ".nan",
+            ".NaN",
+            "nan",
+            "inf",
+            "infinity",
+            "-inf",
+            "1_000",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "1.0.0",
+            "++1",
+            "+-1",
+            "-",
+            "+",
+            ".",
+            "0.",
+            "00.5",
+            "2001-12-14",
+            "12:30",
+            "1,5",
+            "0xZZ",
+        ] {
+            same_as_serde_yaml(&format!("k: {scalar}\n"));
+        }
+    }
+
+    #[test]
+    fn what_serde_yaml_refuses_is_left_to_it() {
+        for text in [
+            "k: 18446744073709551616\n",
+            "k: -9223372036854775809\n",
+            "a: 1\na: 2\n",
+            "a: 1\n---\nb: 2\n",
+            "a: !!str 1\n",
+            "a: !custom x\n",
+            "a: *nope\n",
+            "a: &x [*x]\n",
+            "a: [1, 2\n",
+        ] {
+            assert!(
+                read(text, crate::limits::MAX_NODES, true).is_none(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn aliases_copy_values_and_positions() {
+        let text = "base: &b\n  x: 1\nc: *b\nd: &s 'q'\ne: *d2\n";
+        assert!(read(text, 1000, true).is_none());
+        let text = "base: &b\n  x: 1\nc: *b\nd: &s 'q'\ne: *s\n";
+        let (value, pos) = read(text, 1000, true).unwrap();
+        assert_eq!(value, serde_yaml::from_str::<Value>(text).unwrap());
+        let pos = pos.unwrap();
+        // The anchored mapping starts at its first key (line 2), as yaml-rust2 reports it.
+        assert_eq!(pos.entry("base").unwrap().1.line(), 2);
+        assert_eq!(pos.entry("c").unwrap().1.entry("x").unwrap().0, 2);
+    }
+
+    #[test]
+    fn limits_defer_to_the_full_path() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(read(&deep, 1000, true).is_none());
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(read(&ok, 1000, true).is_some());
+        let items = vec!["x"; 50].join(", ");
+        let bomb = format!("a: &a [{items}]\nb: [*a, *a, *a]\n");
+        assert!(read(&bomb, 150, true).is_none());
+        assert!(read(&bomb, 250, true).is_some());
+    }
+}
