@@ -13,7 +13,7 @@ use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
 use crate::report::apps::{self, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::report::markdown::{self, MarkdownOptions};
-use crate::report::{compare, github, human, json, sarif, Report, UpdateLevel};
+use crate::report::{compare_owned, github, human, json, sarif, Report, UpdateLevel};
 
 /// Exit status: nothing the policy fails on.
 pub const EXIT_OK: i32 = 0;
@@ -271,7 +271,7 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
     let options = args.load_options();
     let old = read_input(old, options.max_bytes)?;
     let new = read_input(new, options.max_bytes)?;
-    let mut report = compare(Some(&old), &new, &options)?;
+    let mut report = compare_owned(Some(old), new, &options)?;
     if let Some(file) = accept::discover(args.accept.as_deref())? {
         let stale = accept::apply(&file, std::iter::once(&mut report));
         report.warnings.extend(stale);

@@ -56,8 +56,8 @@ pub fn reader_agrees(source: &Source) {
             assert_eq!(value, full_value, "values differ: {}", source.name);
             if let Some(full) = full_positions {
                 assert_eq!(
-                    positions.as_deref(),
-                    Some(&*full),
+                    positions.as_ref(),
+                    Some(&full),
                     "lines differ: {}",
                     source.name
                 );

@@ -5,12 +5,11 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
 
 use serde_yaml::Value;
 
 use crate::error::{Error, Result};
-use crate::spans::{first_duplicate_key, positions_within_limits, PosNode};
+use crate::spans::{first_duplicate_key, positions_within_limits, PosRef, Positions};
 
 /// Default refusal threshold for one manifest. Real manifests are a few KB.
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -72,7 +71,9 @@ pub fn read_file_as(path: &Path, name: String, max_bytes: u64) -> Result<Source>
     if meta.is_dir() {
         return Err(fail("is a directory, not a manifest file".into()));
     }
-    let mut bytes = Vec::new();
+    // The file's size when known, so a large text is not held in a buffer up to twice its size.
+    let expected = meta.len().min(max_bytes.saturating_add(1));
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     // Read at most one byte past the limit, so a huge file (or an endless device) is never
     // pulled into memory whole.
     file.take(max_bytes.saturating_add(1))
@@ -157,7 +158,7 @@ fn io_message(e: &std::io::Error) -> String {
 pub struct Document {
     pub name: String,
     pub value: Value,
-    positions: Option<Arc<PosNode>>,
+    positions: Option<Positions>,
     pub warnings: Vec<String>,
 }
 
@@ -177,8 +178,8 @@ impl Document {
         Node {
             doc_name: &self.name,
             value: &self.value,
-            pos: self.positions.as_deref(),
-            line: self.positions.as_ref().map(|p| p.line()),
+            pos: self.positions.as_ref().map(Positions::root),
+            line: self.positions.as_ref().map(|p| p.root().line()),
             path: String::new(),
         }
     }
@@ -201,7 +202,7 @@ pub fn parse_full(
     source: &Source,
     options: &LoadOptions,
     max_nodes: u64,
-) -> Result<(Value, Option<Arc<PosNode>>)> {
+) -> Result<(Value, Option<Positions>)> {
     let positions = if options.lines {
         positions_within_limits(source, max_nodes)?
     } else {
@@ -213,7 +214,7 @@ pub fn parse_full(
         let mut line = e.location().map(|l| l.line());
         if e.to_string().contains("duplicate entry") {
             // serde_yaml points at the mapping; point at the repeated key instead.
-            if let Some((_, l)) = positions.as_deref().and_then(first_duplicate_key) {
+            if let Some((_, l)) = positions.as_ref().and_then(first_duplicate_key) {
                 line = Some(l);
             }
         }
@@ -232,7 +233,7 @@ fn document_from_value(
     source: &Source,
     options: &LoadOptions,
     mut value: Value,
-    positions: Option<Arc<PosNode>>,
+    positions: Option<Positions>,
 ) -> Result<Document> {
     let mut doc = Document {
         name: source.name.clone(),
@@ -364,7 +365,7 @@ pub fn type_name(v: &Value) -> String {
 pub struct Node<'a> {
     doc_name: &'a str,
     pub value: &'a Value,
-    pos: Option<&'a PosNode>,
+    pos: Option<PosRef<'a>>,
     /// Where the node starts: the key's line for a mapping value, the item's for a list item.
     pub line: Option<usize>,
     /// Key path from the root, e.g. `remotes[2].baseUrl`.
@@ -410,7 +411,7 @@ impl<'a> Node<'a> {
         Node {
             doc_name: self.doc_name,
             value,
-            pos: pos.map(|(_, n)| &**n),
+            pos: pos.map(|(_, n)| n),
             line: pos.map(|(l, _)| l).or(line),
             path,
         }
@@ -464,7 +465,7 @@ impl<'a> Node<'a> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let pos = self.pos.and_then(|p| p.item(i)).map(|n| &**n);
+                let pos = self.pos.and_then(|p| p.item(i));
                 Node {
                     doc_name: self.doc_name,
                     value: v,

@@ -16,13 +16,12 @@
 use std::collections::HashMap;
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
-use std::sync::Arc;
 
 use serde_yaml::{Mapping, Value};
 use unsafe_libyaml as unsafe_sys;
 
 use crate::limits::MAX_DEPTH;
-use crate::spans::PosNode;
+use crate::spans::{Positions, PositionsBuilder};
 
 /// serde_yaml refuses a document whose alias replays exceed this many times its event count
 /// (its "repetition limit"); the fast path leaves such documents to it.
@@ -30,7 +29,7 @@ const SERDE_YAML_REPETITION_FACTOR: u64 = 100;
 
 /// The value of the single document in `text` and, when `lines` is set, its position tree;
 /// `None` when the text is not one the fast path answers for (see the module docs).
-pub fn read(text: &str, max_nodes: u64, lines: bool) -> Option<(Value, Option<Arc<PosNode>>)> {
+pub fn read(text: &str, max_nodes: u64, lines: bool) -> Option<(Value, Option<Positions>)> {
     let mut parser = LibyamlParser::new(text);
     let mut builder = Builder::new(text, max_nodes, lines);
     loop {
@@ -50,7 +49,6 @@ enum Event<'a> {
     DocumentEnd,
     Alias {
         anchor: &'a [u8],
-        line: usize,
     },
     Scalar {
         anchor: Option<&'a [u8]>,
@@ -163,7 +161,7 @@ unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<
         unsafe_sys::YAML_DOCUMENT_START_EVENT => Event::DocumentStart,
         unsafe_sys::YAML_DOCUMENT_END_EVENT => Event::DocumentEnd,
         unsafe_sys::YAML_ALIAS_EVENT => match unsafe { c_bytes(event.data.alias.anchor) } {
-            Some(anchor) => Event::Alias { anchor, line },
+            Some(anchor) => Event::Alias { anchor },
             None => Event::Unsupported,
         },
         unsafe_sys::YAML_SCALAR_EVENT => {
@@ -233,7 +231,8 @@ unsafe fn c_bytes<'e>(ptr: *const u8) -> Option<&'e [u8]> {
 #[derive(Clone)]
 struct Built {
     value: Value,
-    pos: Option<Arc<PosNode>>,
+    /// Its node in the position arena, when lines are wanted.
+    pos: Option<u32>,
     /// Nodes, aliases counted at their expanded size (as [`crate::limits::Counter`] counts).
     nodes: u64,
     /// Alias replays serde_yaml makes to build it (its repetition limit counts these).
@@ -243,21 +242,16 @@ struct Built {
 }
 
 enum Container {
-    Seq {
-        items: Vec<Value>,
-        positions: Vec<Arc<PosNode>>,
-    },
+    Seq(Vec<Value>),
     Map {
         map: Mapping,
-        entries: Vec<(String, usize, Arc<PosNode>)>,
-        /// A key read, waiting for its value: the key, its text and line.
-        key: Option<(Value, String, usize)>,
+        /// A key read, waiting for its value.
+        key: Option<Value>,
     },
 }
 
 struct Open {
     container: Container,
-    line: usize,
     /// The anchor's name, when the node has one.
     anchor: Option<Vec<u8>>,
     nodes: u64,
@@ -268,7 +262,8 @@ struct Open {
 struct Builder<'t> {
     text: &'t str,
     max_nodes: u64,
-    lines: bool,
+    /// The line arena being built, when lines are wanted.
+    positions: Option<PositionsBuilder>,
     stack: Vec<Open>,
     anchors: HashMap<Vec<u8>, Built>,
     root: Option<Built>,
@@ -284,7 +279,7 @@ impl<'t> Builder<'t> {
         Builder {
             text,
             max_nodes,
-            lines,
+            positions: lines.then(PositionsBuilder::default),
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
@@ -306,16 +301,13 @@ impl<'t> Builder<'t> {
             }
             Event::DocumentEnd => return Some(false),
             Event::Unsupported => return None,
-            Event::Alias { anchor, line } => {
+            Event::Alias { anchor } => {
                 self.events += 1;
                 // An unknown anchor, or one whose node is still open (a recursive alias):
                 // serde_yaml refuses both.
                 let target = self.anchors.get(anchor)?;
                 let mut built = target.clone();
                 built.replays += 1;
-                if self.lines && built.pos.is_none() {
-                    built.pos = Some(Arc::new(PosNode::Scalar { line }));
-                }
                 self.count(built.nodes)?;
                 built
             }
@@ -346,7 +338,7 @@ impl<'t> Builder<'t> {
                 };
                 let built = Built {
                     value,
-                    pos: self.lines.then(|| Arc::new(PosNode::Scalar { line })),
+                    pos: self.positions.as_mut().map(|p| p.scalar(line)),
                     nodes: 1,
                     replays: 0,
                     height: 0,
@@ -369,17 +361,14 @@ impl<'t> Builder<'t> {
                     return None;
                 }
                 self.count(1)?;
-                let container = if matches!(event, Event::SequenceStart { .. }) {
-                    Container::Seq {
-                        items: Vec::new(),
-                        positions: Vec::new(),
-                    }
-                } else {
+                let mapping = matches!(event, Event::MappingStart { .. });
+                let container = if mapping {
                     Container::Map {
                         map: Mapping::new(),
-                        entries: Vec::new(),
                         key: None,
                     }
+                } else {
+                    Container::Seq(Vec::new())
                 };
                 let line = match anchor {
                     Some(a) => {
@@ -390,9 +379,11 @@ impl<'t> Builder<'t> {
                     }
                     None => line,
                 };
+                if let Some(p) = &mut self.positions {
+                    p.open(line, mapping);
+                }
                 self.stack.push(Open {
                     container,
-                    line,
                     anchor: anchor.map(<[u8]>::to_vec),
                     nodes: 1,
                     replays: 0,
@@ -403,30 +394,14 @@ impl<'t> Builder<'t> {
             Event::SequenceEnd | Event::MappingEnd => {
                 self.events += 1;
                 let open = self.stack.pop()?;
-                let (value, pos) = match open.container {
-                    Container::Seq { items, positions } => (
-                        Value::Sequence(items),
-                        self.lines.then(|| {
-                            Arc::new(PosNode::Seq {
-                                line: open.line,
-                                items: positions,
-                            })
-                        }),
-                    ),
-                    Container::Map { map, entries, key } => {
-                        if key.is_some() {
-                            return None;
-                        }
-                        (
-                            Value::Mapping(map),
-                            self.lines.then(|| {
-                                Arc::new(PosNode::Map {
-                                    line: open.line,
-                                    entries,
-                                })
-                            }),
-                        )
-                    }
+                let value = match open.container {
+                    Container::Seq(items) => Value::Sequence(items),
+                    Container::Map { key: Some(_), .. } => return None,
+                    Container::Map { map, key: None } => Value::Mapping(map),
+                };
+                let pos = match &mut self.positions {
+                    Some(p) => Some(p.close()?),
+                    None => None,
                 };
                 let built = Built {
                     value,
@@ -522,25 +497,17 @@ impl<'t> Builder<'t> {
         if self.stack.len() + built.height > MAX_DEPTH {
             return None;
         }
+        if let (Some(p), Some(pos)) = (&mut self.positions, built.pos) {
+            p.place(pos, key_text);
+        }
         let parent = self.stack.last_mut()?;
         match &mut parent.container {
-            Container::Seq { items, positions } => {
-                items.push(built.value);
-                if let Some(pos) = built.pos {
-                    positions.push(pos);
-                }
-            }
-            Container::Map { map, entries, key } => match key.take() {
-                None => {
-                    let line = built.pos.as_ref().map_or(0, |p| p.line());
-                    *key = Some((built.value, key_text.unwrap_or_default().to_owned(), line));
-                }
-                Some((key_value, text, line)) => {
-                    if let Some(pos) = built.pos {
-                        entries.push((text, line, pos));
-                    }
-                    // A repeated key: serde_yaml refuses the document.
-                    if map.insert(key_value, built.value).is_some() {
+            Container::Seq(items) => items.push(built.value),
+            Container::Map { map, key } => match key.take() {
+                None => *key = Some(built.value),
+                // A repeated key: serde_yaml refuses the document.
+                Some(k) => {
+                    if map.insert(k, built.value).is_some() {
                         return None;
                     }
                 }
@@ -549,7 +516,7 @@ impl<'t> Builder<'t> {
         Some(false)
     }
 
-    fn finish(self) -> Option<(Value, Option<Arc<PosNode>>)> {
+    fn finish(self) -> Option<(Value, Option<Positions>)> {
         if !self.stack.is_empty() {
             return None;
         }
@@ -561,7 +528,11 @@ impl<'t> Builder<'t> {
         if root.replays > SERDE_YAML_REPETITION_FACTOR.saturating_mul(events) {
             return None;
         }
-        Some((root.value, root.pos))
+        let positions = match (self.positions, root.pos) {
+            (Some(p), Some(pos)) => Some(p.finish(pos)),
+            _ => None,
+        };
+        Some((root.value, positions))
     }
 }
 
@@ -780,7 +751,8 @@ mod tests {
         let text = "base: &b\n  x: 1\nc: *b\nd: &s 'q'\ne: *s\n";
         let (value, pos) = read(text, 1000, true).unwrap();
         assert_eq!(value, serde_yaml::from_str::<Value>(text).unwrap());
-        let pos = pos.unwrap();
+        let positions = pos.unwrap();
+        let pos = positions.root();
         // The anchored mapping starts at its first key (line 2), as yaml-rust2 reports it.
         assert_eq!(pos.entry("base").unwrap().1.line(), 2);
         assert_eq!(pos.entry("c").unwrap().1.entry("x").unwrap().0, 2);

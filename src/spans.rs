@@ -7,7 +7,6 @@
 //! a text that serde_yaml accepted, the caller simply has no line numbers.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::ScanError;
@@ -16,108 +15,295 @@ use crate::error::{Error, Result};
 use crate::limits::{self, Counter};
 use crate::load::Source;
 
-/// Where a node starts, and where its children start.
-#[derive(Debug, PartialEq)]
-pub enum PosNode {
-    Scalar {
-        line: usize,
-    },
-    Seq {
-        line: usize,
-        items: Vec<Arc<PosNode>>,
-    },
-    Map {
-        line: usize,
-        /// (key text, line of the key, value). Non-scalar keys are recorded with an empty text.
-        entries: Vec<(String, usize, Arc<PosNode>)>,
-    },
+/// The lines of a document's nodes, all in one arena: a node is an index, a container's
+/// children are a range of `items` or `entries`, and key texts share one string. Building it
+/// costs a few growing vectors instead of an allocation per node, and dropping it is free
+/// (it is built for every manifest read, and a large one has hundreds of thousands of nodes).
+#[derive(Debug, Default)]
+pub struct Positions {
+    nodes: Vec<Slot>,
+    items: Vec<u32>,
+    entries: Vec<Entry>,
+    keys: String,
+    root: u32,
 }
 
-impl PosNode {
-    pub fn line(&self) -> usize {
-        match self {
-            PosNode::Scalar { line } | PosNode::Seq { line, .. } | PosNode::Map { line, .. } => {
-                *line
-            }
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    line: u32,
+    kind: Kind,
+    /// The children: `items[start..start + len]` or `entries[start..start + len]`.
+    start: u32,
+    len: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Scalar,
+    Seq,
+    Map,
+}
+
+/// A mapping entry: the key's text (in `keys`) and line, and the value node. Non-scalar keys
+/// are recorded with an empty text.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key_start: u32,
+    key_len: u32,
+    line: u32,
+    value: u32,
+}
+
+fn to_u32(n: usize) -> u32 {
+    // Lines and counts are bounded by the input limits, far below 4 billion.
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Positions {
+    pub fn root(&self) -> PosRef<'_> {
+        PosRef {
+            positions: self,
+            node: self.root,
         }
+    }
+
+    fn key(&self, e: &Entry) -> &str {
+        &self.keys[e.key_start as usize..(e.key_start + e.key_len) as usize]
+    }
+}
+
+/// Two position trees are equal when they have the same shape and lines from the root (how
+/// the arenas are laid out does not matter).
+impl PartialEq for Positions {
+    fn eq(&self, other: &Self) -> bool {
+        self.root() == other.root()
+    }
+}
+
+/// One node of a [`Positions`] arena: where it starts, and where its children start.
+#[derive(Clone, Copy)]
+pub struct PosRef<'a> {
+    positions: &'a Positions,
+    node: u32,
+}
+
+impl<'a> PosRef<'a> {
+    fn slot(&self) -> Slot {
+        self.positions.nodes[self.node as usize]
+    }
+
+    fn at(&self, node: u32) -> PosRef<'a> {
+        PosRef {
+            positions: self.positions,
+            node,
+        }
+    }
+
+    fn entries(&self) -> &'a [Entry] {
+        let slot = self.slot();
+        match slot.kind {
+            Kind::Map => {
+                &self.positions.entries[slot.start as usize..(slot.start + slot.len) as usize]
+            }
+            _ => &[],
+        }
+    }
+
+    fn items(&self) -> &'a [u32] {
+        let slot = self.slot();
+        match slot.kind {
+            Kind::Seq => {
+                &self.positions.items[slot.start as usize..(slot.start + slot.len) as usize]
+            }
+            _ => &[],
+        }
+    }
+
+    pub fn line(&self) -> usize {
+        self.slot().line as usize
     }
 
     /// The value under `key` in a mapping, with the line of the key itself.
-    pub fn entry(&self, key: &str) -> Option<(usize, &Arc<PosNode>)> {
-        match self {
-            PosNode::Map { entries, .. } => entries
-                .iter()
-                .find(|(k, _, _)| k == key)
-                .map(|(_, line, node)| (*line, node)),
-            _ => None,
-        }
+    pub fn entry(&self, key: &str) -> Option<(usize, PosRef<'a>)> {
+        self.entries()
+            .iter()
+            .find(|e| self.positions.key(e) == key)
+            .map(|e| (e.line as usize, self.at(e.value)))
     }
 
-    /// Like [`PosNode::entry`] for the `index`-th entry of a mapping read in order: that entry
+    /// Like [`PosRef::entry`] for the `index`-th entry of a mapping read in order: that entry
     /// when its key is `key` (constant time, so reading a whole mapping is linear), else the
     /// first entry with that key.
-    pub fn entry_at(&self, index: usize, key: &str) -> Option<(usize, &Arc<PosNode>)> {
-        match self {
-            PosNode::Map { entries, .. } => match entries.get(index) {
-                Some((k, line, node)) if k == key => Some((*line, node)),
-                _ => self.entry(key),
-            },
-            _ => None,
+    pub fn entry_at(&self, index: usize, key: &str) -> Option<(usize, PosRef<'a>)> {
+        match self.entries().get(index) {
+            Some(e) if self.positions.key(e) == key => Some((e.line as usize, self.at(e.value))),
+            _ => self.entry(key),
         }
     }
 
-    pub fn item(&self, index: usize) -> Option<&Arc<PosNode>> {
-        match self {
-            PosNode::Seq { items, .. } => items.get(index),
-            _ => None,
+    pub fn item(&self, index: usize) -> Option<PosRef<'a>> {
+        self.items().get(index).map(|&n| self.at(n))
+    }
+}
+
+impl std::fmt::Debug for PosRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PosRef(node {} at line {})", self.node, self.line())
+    }
+}
+
+impl PartialEq for PosRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        // Explicit stack: documents can nest deeply.
+        let mut stack = vec![(*self, *other)];
+        while let Some((a, b)) = stack.pop() {
+            let (sa, sb) = (a.slot(), b.slot());
+            if sa.line != sb.line || sa.kind != sb.kind || sa.len != sb.len {
+                return false;
+            }
+            for (x, y) in a.items().iter().zip(b.items()) {
+                stack.push((a.at(*x), b.at(*y)));
+            }
+            for (x, y) in a.entries().iter().zip(b.entries()) {
+                if x.line != y.line || a.positions.key(x) != b.positions.key(y) {
+                    return false;
+                }
+                stack.push((a.at(x.value), b.at(y.value)));
+            }
         }
+        true
+    }
+}
+
+/// Builds a [`Positions`] arena from parser events in document order; shared by the yaml-rust2
+/// pass below and by the one-pass reader ([`crate::reader`]).
+#[derive(Default)]
+pub struct PositionsBuilder {
+    positions: Positions,
+    open: Vec<OpenPos>,
+    /// Children of the open containers, innermost last, moved into the arena when it closes.
+    pending_items: Vec<u32>,
+    pending_entries: Vec<Entry>,
+}
+
+struct OpenPos {
+    node: u32,
+    pending_start: usize,
+    /// A mapping's key, waiting for its value: (text start, text length, line).
+    key: Option<(u32, u32, u32)>,
+}
+
+impl PositionsBuilder {
+    fn push(&mut self, line: usize, kind: Kind) -> u32 {
+        let id = to_u32(self.positions.nodes.len());
+        self.positions.nodes.push(Slot {
+            line: to_u32(line),
+            kind,
+            start: 0,
+            len: 0,
+        });
+        id
+    }
+
+    /// A scalar starting at `line`; its node.
+    pub fn scalar(&mut self, line: usize) -> u32 {
+        self.push(line, Kind::Scalar)
+    }
+
+    /// A sequence or mapping starts at `line`; its children follow until [`Self::close`].
+    pub fn open(&mut self, line: usize, mapping: bool) {
+        let node = self.push(line, if mapping { Kind::Map } else { Kind::Seq });
+        let pending_start = if mapping {
+            self.pending_entries.len()
+        } else {
+            self.pending_items.len()
+        };
+        self.open.push(OpenPos {
+            node,
+            pending_start,
+            key: None,
+        });
+    }
+
+    /// Closes the innermost container; its node, or `None` when none is open.
+    pub fn close(&mut self) -> Option<u32> {
+        let open = self.open.pop()?;
+        let p = &mut self.positions;
+        let slot = &mut p.nodes[open.node as usize];
+        match slot.kind {
+            Kind::Map => {
+                slot.start = to_u32(p.entries.len());
+                slot.len = to_u32(self.pending_entries.len() - open.pending_start);
+                p.entries
+                    .extend(self.pending_entries.drain(open.pending_start..));
+            }
+            _ => {
+                slot.start = to_u32(p.items.len());
+                slot.len = to_u32(self.pending_items.len() - open.pending_start);
+                p.items
+                    .extend(self.pending_items.drain(open.pending_start..));
+            }
+        }
+        Some(open.node)
+    }
+
+    /// Places a finished node in the innermost open container: an item of a sequence, or by
+    /// turns a key (with its text when it is a scalar) and a value of a mapping.
+    pub fn place(&mut self, node: u32, key_text: Option<&str>) {
+        let Some(open) = self.open.last_mut() else {
+            return;
+        };
+        let p = &mut self.positions;
+        if p.nodes[open.node as usize].kind != Kind::Map {
+            self.pending_items.push(node);
+            return;
+        }
+        match open.key.take() {
+            None => {
+                let text = key_text.unwrap_or_default();
+                let start = to_u32(p.keys.len());
+                p.keys.push_str(text);
+                open.key = Some((start, to_u32(text.len()), p.nodes[node as usize].line));
+            }
+            Some((key_start, key_len, line)) => self.pending_entries.push(Entry {
+                key_start,
+                key_len,
+                line,
+                value: node,
+            }),
+        }
+    }
+
+    /// The arena, rooted at `root`.
+    pub fn finish(mut self, root: u32) -> Positions {
+        self.positions.root = root;
+        self.positions
     }
 }
 
 /// The first key that a mapping repeats, with the line of its second occurrence, in document
 /// order. serde_yaml rejects such a document but points at the mapping, not the repeat.
-pub fn first_duplicate_key(root: &PosNode) -> Option<(String, usize)> {
+pub fn first_duplicate_key(positions: &Positions) -> Option<(String, usize)> {
     let mut best: Option<(String, usize)> = None;
-    let mut stack = vec![root];
-    // Aliases share nodes, so a node may be reached twice; the answer is the same.
-    while let Some(node) = stack.pop() {
-        match node {
-            PosNode::Scalar { .. } => {}
-            PosNode::Seq { items, .. } => stack.extend(items.iter().map(|n| &**n)),
-            PosNode::Map { entries, .. } => {
-                // A set of the keys seen so far keeps a large mapping linear, not quadratic.
-                let mut seen = HashSet::with_capacity(entries.len());
-                for (key, line, value) in entries {
-                    let repeated = !seen.insert(key.as_str());
-                    if repeated && best.as_ref().is_none_or(|(_, l)| line < l) {
-                        best = Some((key.clone(), *line));
-                    }
-                    stack.push(value);
-                }
+    // Every mapping of the document is in the arena once (aliases share nodes).
+    for slot in positions.nodes.iter().filter(|s| s.kind == Kind::Map) {
+        let entries = &positions.entries[slot.start as usize..(slot.start + slot.len) as usize];
+        // A set of the keys seen so far keeps a large mapping linear, not quadratic.
+        let mut seen = HashSet::with_capacity(entries.len());
+        for e in entries {
+            let key = positions.key(e);
+            let line = e.line as usize;
+            if !seen.insert(key) && best.as_ref().is_none_or(|(_, l)| line < *l) {
+                best = Some((key.to_string(), line));
             }
         }
     }
     best
 }
 
-/// A container being built: its start line, anchor id, and children so far.
-enum Open {
-    Seq {
-        line: usize,
-        anchor: usize,
-        items: Vec<Arc<PosNode>>,
-    },
-    Map {
-        line: usize,
-        anchor: usize,
-        entries: Vec<(String, usize, Arc<PosNode>)>,
-        pending_key: Option<(String, usize)>,
-    },
-}
-
 /// Builds the position tree of the first document in `text`, or `None` when yaml-rust2 cannot
 /// read it. Iterative (an explicit stack), so nesting depth cannot overflow the call stack.
-pub fn positions(text: &str) -> Option<Arc<PosNode>> {
+pub fn positions(text: &str) -> Option<Positions> {
     build(text, None).ok().flatten()
 }
 
@@ -125,7 +311,7 @@ pub fn positions(text: &str) -> Option<Arc<PosNode>> {
 /// one pass of yaml-rust2 does both, before serde_yaml parses (so hostile input is refused
 /// before the parser of record builds anything). `Ok(None)`: yaml-rust2 cannot read the text
 /// and the limits that still apply passed; serde_yaml gives the verdict.
-pub fn positions_within_limits(source: &Source, max_nodes: u64) -> Result<Option<Arc<PosNode>>> {
+pub fn positions_within_limits(source: &Source, max_nodes: u64) -> Result<Option<Positions>> {
     let mut counter = Counter::new(max_nodes);
     match build(&source.text, Some(&mut counter)) {
         Ok(root) => Ok(root),
@@ -145,11 +331,13 @@ enum Stop {
 fn build(
     text: &str,
     mut counter: Option<&mut Counter>,
-) -> std::result::Result<Option<Arc<PosNode>>, Stop> {
+) -> std::result::Result<Option<Positions>, Stop> {
     let mut parser = Parser::new_from_str(text);
-    let mut anchors: HashMap<usize, Arc<PosNode>> = HashMap::new();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Arc<PosNode>> = None;
+    let mut anchors: HashMap<usize, u32> = HashMap::new();
+    let mut builder = PositionsBuilder::default();
+    // Anchor ids of the open containers, innermost last.
+    let mut open_anchors: Vec<usize> = Vec::new();
+    let mut root: Option<u32> = None;
 
     loop {
         let (event, mark) = parser.next_token().map_err(Stop::Scan)?;
@@ -159,7 +347,7 @@ fn build(
                 .map_err(|(line, message)| Stop::Limit(line, message))?;
         }
         // A finished node (scalar, alias, closed container) and, for scalars, its text.
-        let finished: Option<(Arc<PosNode>, Option<String>)> = match event {
+        let (node, key_text) = match event {
             Event::StreamEnd => break,
             Event::DocumentEnd => {
                 // Only the first document has lines, but every document counts for the limits
@@ -177,79 +365,42 @@ fn build(
                 break;
             }
             Event::Scalar(value, _, anchor, _) => {
-                let node = Arc::new(PosNode::Scalar { line });
+                let node = builder.scalar(line);
                 if anchor > 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, node);
                 }
-                Some((node, Some(value)))
+                (node, Some(value))
             }
             Event::Alias(id) => {
-                let node = anchors
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| Arc::new(PosNode::Scalar { line }));
-                Some((node, None))
+                let node = match anchors.get(&id) {
+                    Some(&node) => node,
+                    None => builder.scalar(line),
+                };
+                (node, None)
             }
-            Event::SequenceStart(anchor, _) => {
-                stack.push(Open::Seq {
-                    line,
-                    anchor,
-                    items: Vec::new(),
-                });
-                None
-            }
-            Event::MappingStart(anchor, _) => {
-                stack.push(Open::Map {
-                    line,
-                    anchor,
-                    entries: Vec::new(),
-                    pending_key: None,
-                });
-                None
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                builder.open(line, matches!(event, Event::MappingStart(..)));
+                open_anchors.push(anchor);
+                continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let Some(open) = stack.pop() else {
+                let (Some(node), Some(anchor)) = (builder.close(), open_anchors.pop()) else {
                     return Ok(None);
                 };
-                let (node, anchor) = match open {
-                    Open::Seq {
-                        line,
-                        anchor,
-                        items,
-                    } => (Arc::new(PosNode::Seq { line, items }), anchor),
-                    Open::Map {
-                        line,
-                        anchor,
-                        entries,
-                        ..
-                    } => (Arc::new(PosNode::Map { line, entries }), anchor),
-                };
                 if anchor > 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, node);
                 }
-                Some((node, None))
+                (node, None)
             }
-            _ => None,
+            _ => continue,
         };
-        let Some((node, text)) = finished else {
-            continue;
-        };
-        match stack.last_mut() {
-            None => {
-                root = Some(node);
-            }
-            Some(Open::Seq { items, .. }) => items.push(node),
-            Some(Open::Map {
-                entries,
-                pending_key,
-                ..
-            }) => match pending_key.take() {
-                None => *pending_key = Some((text.unwrap_or_default(), node.line())),
-                Some((key, key_line)) => entries.push((key, key_line, node)),
-            },
+        if open_anchors.is_empty() {
+            root = Some(node);
+        } else {
+            builder.place(node, key_text.as_deref());
         }
     }
-    Ok(root)
+    Ok(root.map(|root| builder.finish(root)))
 }
 
 #[cfg(test)]
@@ -260,7 +411,8 @@ mod tests {
     fn lines_of_keys_items_and_aliases() {
         let text =
             "app:\n  id: x\nremotes:\n  - &r\n    key: a\n    baseUrl: b\n  - key: c\nother: *r\n";
-        let root = positions(text).unwrap();
+        let positions = positions(text).unwrap();
+        let root = positions.root();
         let (remotes_line, remotes) = root.entry("remotes").unwrap();
         assert_eq!(remotes_line, 3);
         assert_eq!(remotes.item(0).unwrap().line(), 5);
@@ -285,7 +437,8 @@ mod tests {
 
     #[test]
     fn entry_at_uses_the_index_only_when_the_key_matches() {
-        let root = positions("a: 1\nb: 2\n'1': 3\n1: 4\n").unwrap();
+        let positions = positions("a: 1\nb: 2\n'1': 3\n1: 4\n").unwrap();
+        let root = positions.root();
         assert_eq!(root.entry_at(1, "b").unwrap().0, 2);
         // A wrong index falls back to the first entry with the key.
         assert_eq!(root.entry_at(0, "b").unwrap().0, 2);

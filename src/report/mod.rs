@@ -135,9 +135,20 @@ pub fn load_manifest(source: Source, options: &LoadOptions) -> Result<Loaded> {
 
 /// Compares two manifest versions. `old = None` is a first release: everything is added.
 pub fn compare(old: Option<&Source>, new: &Source, options: &LoadOptions) -> Result<Report> {
-    let old = old.map(|s| load_manifest(s.clone(), options)).transpose()?;
-    let new = load_manifest(new.clone(), options)?;
-    Ok(compare_loaded(old.as_ref(), &new))
+    compare_owned(old.cloned(), new.clone(), options)
+}
+
+/// [`compare`], taking the texts: the report carries them, so none is copied (a large
+/// manifest's text is held once, not three times).
+pub fn compare_owned(old: Option<Source>, new: Source, options: &LoadOptions) -> Result<Report> {
+    let mut old = old.map(|s| load_manifest(s, options)).transpose()?;
+    let mut new = load_manifest(new, options)?;
+    let old_text = old.as_mut().map(|l| std::mem::take(&mut l.source.text));
+    let new_text = std::mem::take(&mut new.source.text);
+    let mut report = compare_loaded(old.as_ref(), &new);
+    report.old.text = old_text.unwrap_or_default();
+    report.new.text = new_text;
+    Ok(report)
 }
 
 /// [`compare`] on manifests already loaded.
