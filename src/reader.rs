@@ -305,10 +305,11 @@ impl<'t> Builder<'t> {
                 self.events += 1;
                 // An unknown anchor, or one whose node is still open (a recursive alias):
                 // serde_yaml refuses both.
-                let target = self.anchors.get(anchor)?;
-                let mut built = target.clone();
+                let nodes = self.anchors.get(anchor)?.nodes;
+                // Counted before it is copied: an alias bomb stops here, not in the copy.
+                self.count(nodes)?;
+                let mut built = self.anchors.get(anchor)?.clone();
                 built.replays += 1;
-                self.count(built.nodes)?;
                 built
             }
             Event::Scalar {
