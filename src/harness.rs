@@ -50,11 +50,18 @@ pub fn reader_agrees(source: &Source) {
         return;
     };
     let options = LoadOptions::default();
+    if let Some(p) = &positions {
+        assert!(p.root().matches(&value), "lines not shaped like the value");
+    }
     match crate::load::parse_full(source, &options, max_nodes) {
         Err(e) => panic!("the one-pass reader accepted what the full path refuses: {e}"),
         Ok((full_value, full_positions)) => {
             assert_eq!(value, full_value, "values differ: {}", source.name);
-            if let Some(full) = full_positions {
+            // Where yaml-rust2 reads the text differently from serde_yaml (e.g. `&a: b`, whose
+            // anchor is `a:` to yaml-rust2 and `a` to libyaml), the full path's lines belong to
+            // another tree; the reader's are then the right ones.
+            let comparable = full_positions.filter(|p| p.root().matches(&full_value));
+            if let Some(full) = comparable {
                 assert_eq!(
                     positions.as_ref(),
                     Some(&full),

@@ -333,7 +333,7 @@ impl<'t> Builder<'t> {
                 let line = if block {
                     self.block_text_line(line, after_anchor)?
                 } else if anchor.is_some() || text.is_empty() {
-                    self.content_line(line, after_anchor)
+                    self.content_line(line, after_anchor)?
                 } else {
                     line
                 };
@@ -376,7 +376,7 @@ impl<'t> Builder<'t> {
                         // Until it is finished, an alias to this name must not find an older
                         // node of the same name (serde_yaml would be replaying this one).
                         self.anchors.remove(a);
-                        self.content_line(line, after_anchor)
+                        self.content_line(line, after_anchor)?
                     }
                     None => line,
                 };
@@ -424,9 +424,11 @@ impl<'t> Builder<'t> {
         (self.total_nodes <= self.max_nodes).then_some(())
     }
 
-    /// The line a node's content starts on, past its anchor: yaml-rust2 (whose lines the full
-    /// path reports) places a node there, libyaml at the anchor.
-    fn content_line(&self, line: usize, after_anchor: usize) -> usize {
+    /// The line a node's content starts on, past its anchor (for an empty scalar: where the
+    /// next token is): yaml-rust2 (whose lines the full path reports) places a node there,
+    /// libyaml at the anchor. `None` at the end of the text, where yaml-rust2's line depends on
+    /// the indentation being closed: the full path answers.
+    fn content_line(&self, line: usize, after_anchor: usize) -> Option<usize> {
         let rest = self.text.as_bytes().get(after_anchor..).unwrap_or_default();
         let mut extra = 0;
         let mut in_comment = false;
@@ -439,16 +441,10 @@ impl<'t> Builder<'t> {
                 _ if in_comment => {}
                 b' ' | b'\t' | b'\r' => {}
                 b'#' => in_comment = true,
-                _ => return line + extra,
+                _ => return Some(line + extra),
             }
         }
-        // The end of the text: yaml-rust2 places it on the line after the last line break, or
-        // after the last line when the text does not end with one.
-        if self.text.ends_with('\n') {
-            line + extra
-        } else {
-            line + extra + 1
-        }
+        None
     }
 
     /// The line of a block scalar's first non-blank line after its header line (its first

@@ -146,6 +146,47 @@ impl<'a> PosRef<'a> {
     }
 }
 
+impl PosRef<'_> {
+    /// Whether this tree has the shape of `value`: a scalar for each scalar, as many items and
+    /// entries as each list and mapping has. Not so when yaml-rust2 read a text differently from
+    /// serde_yaml (the parser of record): its lines then do not belong to the value.
+    pub fn matches(&self, value: &serde_yaml::Value) -> bool {
+        use serde_yaml::Value;
+        let mut stack = vec![(*self, value)];
+        while let Some((pos, mut value)) = stack.pop() {
+            while let Value::Tagged(t) = value {
+                value = &t.value;
+            }
+            let slot = pos.slot();
+            match value {
+                Value::Sequence(items) => {
+                    if slot.kind != Kind::Seq || slot.len as usize != items.len() {
+                        return false;
+                    }
+                    stack.extend(pos.items().iter().map(|&n| pos.at(n)).zip(items));
+                }
+                Value::Mapping(map) => {
+                    if slot.kind != Kind::Map || slot.len as usize != map.len() {
+                        return false;
+                    }
+                    stack.extend(
+                        pos.entries()
+                            .iter()
+                            .map(|e| pos.at(e.value))
+                            .zip(map.values()),
+                    );
+                }
+                _ => {
+                    if slot.kind != Kind::Scalar {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+}
+
 impl std::fmt::Debug for PosRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "PosRef(node {} at line {})", self.node, self.line())
