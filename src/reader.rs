@@ -717,7 +717,7 @@ mod tests {
             "1,5",
             "0xZZ",
         ] {
-            same_as_serde_yaml(&format!("k: {scalar}\n"));
+            same_as_serde_yaml(&format!("k: {scalar}\nz: 1\n"));
         }
     }
 
