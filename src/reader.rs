@@ -151,25 +151,41 @@ impl Drop for LibyamlParser<'_> {
 unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<'e> {
     let line = event.start_mark.line as usize + 1;
     let after_anchor = |anchor: Option<&[u8]>| match anchor {
-        // `&name`: the anchor token starts the node's properties.
+        // `&name` or `*name` starts the event.
         Some(a) => (event.start_mark.index as usize + 1 + a.len()).min(text.len()),
         None => event.start_mark.index as usize,
+    };
+    // libyaml ends an anchor name at the first character that is not alphanumeric, `-` or `_`;
+    // yaml-rust2 (whose lines the full path reports) reads on through `:`, `?`, `%`, `@` and
+    // `` ` `` (so `&a:b c` is a different tree to each): such texts go the full path.
+    let names_agree = |anchor: Option<&[u8]>| {
+        anchor.is_none()
+            || !matches!(
+                text.as_bytes().get(after_anchor(anchor)),
+                Some(b':' | b'?' | b'%' | b'@' | b'`')
+            )
+    };
+    let anchor_of = |ptr: *const u8| {
+        let anchor = unsafe { c_bytes(ptr) };
+        names_agree(anchor).then_some(anchor)
     };
     match event.type_ {
         unsafe_sys::YAML_STREAM_START_EVENT => Event::StreamStart,
         unsafe_sys::YAML_STREAM_END_EVENT => Event::StreamEnd,
         unsafe_sys::YAML_DOCUMENT_START_EVENT => Event::DocumentStart,
         unsafe_sys::YAML_DOCUMENT_END_EVENT => Event::DocumentEnd,
-        unsafe_sys::YAML_ALIAS_EVENT => match unsafe { c_bytes(event.data.alias.anchor) } {
-            Some(anchor) => Event::Alias { anchor },
-            None => Event::Unsupported,
+        unsafe_sys::YAML_ALIAS_EVENT => match anchor_of(unsafe { event.data.alias.anchor }) {
+            Some(Some(anchor)) => Event::Alias { anchor },
+            _ => Event::Unsupported,
         },
         unsafe_sys::YAML_SCALAR_EVENT => {
             let data = unsafe { event.data.scalar };
             if !data.tag.is_null() {
                 return Event::Unsupported;
             }
-            let anchor = unsafe { c_bytes(data.anchor) };
+            let Some(anchor) = anchor_of(data.anchor) else {
+                return Event::Unsupported;
+            };
             let value = if data.length == 0 {
                 &[][..]
             } else {
@@ -192,7 +208,9 @@ unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<
             if !data.tag.is_null() {
                 return Event::Unsupported;
             }
-            let anchor = unsafe { c_bytes(data.anchor) };
+            let Some(anchor) = anchor_of(data.anchor) else {
+                return Event::Unsupported;
+            };
             Event::SequenceStart {
                 anchor,
                 line,
@@ -204,7 +222,9 @@ unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<
             if !data.tag.is_null() {
                 return Event::Unsupported;
             }
-            let anchor = unsafe { c_bytes(data.anchor) };
+            let Some(anchor) = anchor_of(data.anchor) else {
+                return Event::Unsupported;
+            };
             Event::MappingStart {
                 anchor,
                 line,
@@ -265,7 +285,8 @@ struct Builder<'t> {
     /// The line arena being built, when lines are wanted.
     positions: Option<PositionsBuilder>,
     stack: Vec<Open>,
-    anchors: HashMap<Vec<u8>, Built>,
+    /// Each anchor's node; `None` while it is open (an alias to it is recursive).
+    anchors: HashMap<Vec<u8>, Option<Built>>,
     root: Option<Built>,
     documents: usize,
     /// Events serde_yaml would keep for the document (all but stream and document events).
@@ -305,10 +326,10 @@ impl<'t> Builder<'t> {
                 self.events += 1;
                 // An unknown anchor, or one whose node is still open (a recursive alias):
                 // serde_yaml refuses both.
-                let nodes = self.anchors.get(anchor)?.nodes;
+                let nodes = self.anchors.get(anchor)?.as_ref()?.nodes;
                 // Counted before it is copied: an alias bomb stops here, not in the copy.
                 self.count(nodes)?;
-                let mut built = self.anchors.get(anchor)?.clone();
+                let mut built = self.anchors.get(anchor)?.clone()?;
                 built.replays += 1;
                 built
             }
@@ -344,8 +365,11 @@ impl<'t> Builder<'t> {
                     replays: 0,
                     height: 0,
                 };
+                if let Some(a) = anchor {
+                    self.define(a, Some(built.clone()))?;
+                }
                 // The key text the position tree records for a scalar key.
-                return self.finish_node(built, anchor, Some(text));
+                return self.finish_node(built, Some(text));
             }
             Event::SequenceStart {
                 anchor,
@@ -372,14 +396,12 @@ impl<'t> Builder<'t> {
                     Container::Seq(Vec::new())
                 };
                 let line = match anchor {
-                    Some(a) => {
-                        // Until it is finished, an alias to this name must not find an older
-                        // node of the same name (serde_yaml would be replaying this one).
-                        self.anchors.remove(a);
-                        self.content_line(line, after_anchor)?
-                    }
+                    Some(_) => self.content_line(line, after_anchor)?,
                     None => line,
                 };
+                if let Some(a) = anchor {
+                    self.define(a, None)?;
+                }
                 if let Some(p) = &mut self.positions {
                     p.open(line, mapping);
                 }
@@ -411,11 +433,13 @@ impl<'t> Builder<'t> {
                     replays: open.replays,
                     height: open.height,
                 };
-                let anchor = open.anchor;
-                return self.finish_node(built, anchor.as_deref(), None);
+                if let Some(name) = open.anchor {
+                    self.anchors.insert(name, Some(built.clone()));
+                }
+                return self.finish_node(built, None);
             }
         };
-        self.finish_node(finished, None, None)
+        self.finish_node(finished, None)
     }
 
     /// Counts `n` more nodes against the limit.
@@ -470,16 +494,20 @@ impl<'t> Builder<'t> {
         Some(line)
     }
 
-    /// Places a finished node in its parent (or as the root), remembering it under its anchor.
-    fn finish_node(
-        &mut self,
-        built: Built,
-        anchor: Option<&[u8]>,
-        key_text: Option<&str>,
-    ) -> Option<bool> {
-        if let Some(a) = anchor {
-            self.anchors.insert(a.to_vec(), built.clone());
+    /// Defines anchor `name`: its node, or `None` while the node is open. `None` when the name
+    /// was defined before: serde_yaml 0.9 numbers anchors by how many distinct names it has
+    /// seen, so a second definition shares its number with another anchor and an earlier alias
+    /// can end up replaying a later node; the full path gives serde_yaml's answer.
+    fn define(&mut self, name: &[u8], node: Option<Built>) -> Option<()> {
+        if self.anchors.contains_key(name) {
+            return None;
         }
+        self.anchors.insert(name.to_vec(), node);
+        Some(())
+    }
+
+    /// Places a finished node in its parent (or as the root).
+    fn finish_node(&mut self, built: Built, key_text: Option<&str>) -> Option<bool> {
         let Some(parent) = self.stack.last_mut() else {
             if self.root.is_some() {
                 return None;
@@ -722,7 +750,7 @@ mod tests {
     }
 
     #[test]
-    fn what_serde_yaml_refuses_is_left_to_it() {
+    fn what_serde_yaml_refuses_or_reads_oddly_is_left_to_it() {
         for text in [
             "k: 18446744073709551616\n",
             "k: -9223372036854775809\n",
@@ -732,6 +760,7 @@ mod tests {
             "a: !custom x\n",
             "a: *nope\n",
             "a: &x [*x]\n",
+            "a: &x 1\nb: &x 2\nc: *x\n",
             "a: [1, 2\n",
         ] {
             assert!(

@@ -122,6 +122,9 @@ fn anchors_tags_and_odd_layouts() {
         "k: # c\n  # d\nb: 1\n",
         "a: &x\nb: 1\n",
         "a: &x\n",
+        "a: &x [&x 1]\nb: *x\n",
+        "a: &x {k: &x 1}\nb: *x\nc: &x 2\nd: *x\n",
+        "a: &a 1\nb: &b 2\nc: &a 3\nd: &c 4\ne: *a\n",
     ] {
         if let Some(s) = source("t.yml", text.as_bytes().to_vec()) {
             reader_agrees(&s);
