@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use git2::{Commit, DiffOptions, FileMode, Oid, Repository, Tree};
 
+use super::parallel::Loader;
 use crate::error::{Error, Result};
 use crate::git::apps::{
     app_report_with, as_forge_manifest, pair_manifests, recognize, Found, Pair, APP_ID_PREFIX,
@@ -137,6 +138,9 @@ pub struct History<'r> {
     summaries: HashMap<(Option<Oid>, Option<Oid>), Rc<Summary>>,
     /// Manifests loaded ahead by [`History::prefetch`], not yet asked for.
     prefetched: HashMap<Oid, Loaded>,
+    /// Loads [`History::prefetch`] started in the background, and their blobs.
+    loader: Loader<Oid>,
+    loading: HashSet<Oid>,
     /// The changed blobs [`History::prefetch`] found, by commit, not yet asked for.
     changed: HashMap<Oid, (Blobs, Blobs)>,
     /// Distinct blobs read and parsed, and distinct blob pairs classified (to check the caches).
@@ -151,12 +155,14 @@ impl<'r> History<'r> {
     pub fn new(repo: &'r Repository, options: LoadOptions, path: Option<String>) -> Self {
         History {
             repo,
+            loader: Loader::new(&options),
             options,
             path: path.map(|p| p.trim_matches('/').to_string()),
             recognized: HashMap::new(),
             loaded: HashMap::new(),
             summaries: HashMap::new(),
             prefetched: HashMap::new(),
+            loading: HashSet::new(),
             changed: HashMap::new(),
             blobs_read: 0,
             pairs_classified: 0,
@@ -173,6 +179,7 @@ impl<'r> History<'r> {
             return known.clone().transpose();
         }
         self.blobs_read += 1;
+        self.wait_for(id);
         let result = match self.prefetched.remove(&id) {
             Some(loaded) => as_forge_manifest(Ok(loaded), None).map(|r| r.map(Rc::new)),
             None => match read_blob(self.repo, name.to_string(), id, self.options.max_bytes) {
@@ -274,13 +281,12 @@ impl<'r> History<'r> {
             .collect())
     }
 
-    /// Loads, on every core, the manifests that [`History::commit_entry`] will read for these
-    /// commits and has not read yet, so that it finds them loaded; what it returns is the same.
+    /// Starts loading, on every core in the background, the manifests that
+    /// [`History::commit_entry`] will read for these commits and has not read yet, so that it
+    /// finds them loaded (or waits for them); what it returns is the same.
     /// Only successful loads are kept: a version that fails is loaded again when it is asked
     /// for, so that its error names it as it would have without this.
     pub fn prefetch(&mut self, commits: &[&Commit<'r>]) {
-        let mut queued = HashSet::new();
-        let mut jobs = Vec::new();
         for commit in commits {
             // An error here is commit_entry's to report, when the walk gets there.
             let Ok(changed) = self.changed_blobs(commit) else {
@@ -290,9 +296,10 @@ impl<'r> History<'r> {
             let parent = format!("{short}^");
             for (blobs, rev) in [(&changed.0, &parent), (&changed.1, &short)] {
                 for (path, &id) in blobs {
-                    let known =
-                        self.recognized.contains_key(&id) || self.prefetched.contains_key(&id);
-                    if known || !queued.insert(id) {
+                    let known = self.recognized.contains_key(&id)
+                        || self.prefetched.contains_key(&id)
+                        || self.loading.contains(&id);
+                    if known {
                         continue;
                     }
                     let name = format!("{rev}:{path}");
@@ -300,7 +307,8 @@ impl<'r> History<'r> {
                     // give errors: both are left to commit_entry.
                     match read_blob(self.repo, name, id, self.options.max_bytes) {
                         Ok(source) if source.text.contains(APP_ID_PREFIX) => {
-                            jobs.push((id, source))
+                            self.loading.insert(id);
+                            self.loader.submit(id, source);
                         }
                         _ => {}
                     }
@@ -308,9 +316,17 @@ impl<'r> History<'r> {
             }
             self.changed.insert(commit.id(), changed);
         }
-        for (id, loaded) in super::parallel::load_all(jobs, &self.options) {
+    }
+
+    /// Waits until a blob [`History::prefetch`] started loading is loaded, if it is one.
+    fn wait_for(&mut self, id: Oid) {
+        while self.loading.contains(&id) {
+            let Some((done, loaded)) = self.loader.next_done() else {
+                break;
+            };
+            self.loading.remove(&done);
             if let Ok(loaded) = loaded {
-                self.prefetched.insert(id, loaded);
+                self.prefetched.insert(done, loaded);
             }
         }
     }
