@@ -6,13 +6,14 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use git2::{Commit, DiffOptions, FileMode, Oid, Repository, Tree};
+use git2::{Commit, Oid, Repository, Tree};
 
 use super::parallel::Loader;
 use crate::error::{Error, Result};
 use crate::git::apps::{
     app_report_with, as_forge_manifest, pair_manifests, recognize, Found, Pair, APP_ID_PREFIX,
 };
+use crate::git::changes::changed_files;
 use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapshot};
 use crate::git::{or_head, resolve_commit, tags_by_commit};
 use crate::load::LoadOptions;
@@ -149,7 +150,7 @@ pub struct History<'r> {
 }
 
 /// The blob ids of one side of a comparison, by path.
-type Blobs = HashMap<String, Oid>;
+type Blobs = crate::git::changes::Files;
 
 impl<'r> History<'r> {
     pub fn new(repo: &'r Repository, options: LoadOptions, path: Option<String>) -> Self {
@@ -339,48 +340,14 @@ impl<'r> History<'r> {
             Ok(parent) => Some(parent.tree().map_err(fail)?),
             Err(_) => None,
         };
-        // Nothing changed, or nothing under --path: the tree entries' ids say so without a diff.
-        if let Some(parent_tree) = &parent_tree {
-            let entry_id = |tree: &Tree<'r>, path: &str| -> Option<Oid> {
-                tree.get_path(std::path::Path::new(path))
-                    .ok()
-                    .map(|e| e.id())
-            };
-            let unchanged = parent_tree.id() == tree.id()
-                || self
-                    .path
-                    .as_deref()
-                    .filter(|p| !p.is_empty())
-                    .is_some_and(|p| entry_id(parent_tree, p) == entry_id(&tree, p));
-            if unchanged {
-                return Ok((Blobs::new(), Blobs::new()));
-            }
-        }
-        let mut options = DiffOptions::new();
-        options
-            .include_typechange(true)
-            .ignore_submodules(true)
-            .skip_binary_check(true);
-        if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
-            options.pathspec(path).disable_pathspec_match(true);
-        }
-        let diff = self
-            .repo
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut options))
-            .map_err(fail)?;
-        let (mut old, mut new) = (Blobs::new(), Blobs::new());
-        for delta in diff.deltas() {
-            for (file, side) in [(delta.old_file(), &mut old), (delta.new_file(), &mut new)] {
-                let regular = matches!(file.mode(), FileMode::Blob | FileMode::BlobExecutable);
-                let Some(path) = file.path().and_then(|p| p.to_str()) else {
-                    continue;
-                };
-                if regular && !file.id().is_zero() && self.wanted(path) {
-                    side.insert(path.to_string(), file.id());
-                }
-            }
-        }
-        Ok((old, new))
+        changed_files(
+            self.repo,
+            parent_tree.as_ref(),
+            &tree,
+            self.path.as_deref(),
+            is_yaml,
+        )
+        .map_err(fail)
     }
 
     /// One commit against its first parent; `None` when it changed no manifest.
