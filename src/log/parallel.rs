@@ -6,10 +6,10 @@
 //! overlap the parsing instead of leaving the other cores idle between batches.
 
 use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 
 use crate::error::Result;
 use crate::load::{LoadOptions, Source};
@@ -18,21 +18,30 @@ use crate::report::{load_manifest, Loaded};
 /// Loads sources with [`load_manifest`] on one worker thread per core, in the background.
 /// Results come back through [`Loader::next_done`] in the order the loads finish.
 pub struct Loader<K> {
-    /// `None` once dropped, which tells the workers to stop.
-    jobs: Option<Sender<(K, Source)>>,
-    results: Receiver<(K, Result<Loaded>)>,
+    /// Dropped with the loader, which ends the workers.
+    jobs: Sender<(K, Source)>,
+    results: Receiver<(K, std::thread::Result<Result<Loaded>>)>,
     /// Set on drop: queued jobs nobody will ask for (e.g. output closed) are not loaded.
     stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    /// How many worker threads could be started.
+    workers: usize,
     /// Loaded on the calling thread, when no worker thread could be started.
     done_here: VecDeque<(K, Result<Loaded>)>,
     options: LoadOptions,
+    load: Load,
     /// Jobs submitted whose results have not been taken yet.
     pending: usize,
 }
 
+/// What a worker does with each source: [`load_manifest`], or a stand-in in tests.
+type Load = fn(Source, &LoadOptions) -> Result<Loaded>;
+
 impl<K: Send + 'static> Loader<K> {
     pub fn new(options: &LoadOptions) -> Self {
+        Self::with(options, load_manifest)
+    }
+
+    fn with(options: &LoadOptions, load: Load) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let (jobs, queue) = channel::<(K, Source)>();
         let (done, results) = channel();
@@ -53,21 +62,26 @@ impl<K: Send + 'static> Loader<K> {
                         if stop.load(Ordering::Relaxed) {
                             return;
                         }
-                        if done.send((key, load_manifest(source, &options))).is_err() {
+                        // A panic goes back with the job, to be raised on the calling thread: the
+                        // other workers would otherwise keep it waiting for this result forever.
+                        let loaded =
+                            std::panic::catch_unwind(AssertUnwindSafe(|| load(source, &options)));
+                        if done.send((key, loaded)).is_err() {
                             return;
                         }
                     })
                     // No thread to be had: the others (or the calling thread) take its share.
                     .ok()
             })
-            .collect();
+            .count();
         Loader {
-            jobs: Some(jobs),
+            jobs,
             results,
             stop,
             workers,
             done_here: VecDeque::new(),
             options: options.clone(),
+            load,
             pending: 0,
         }
     }
@@ -75,12 +89,12 @@ impl<K: Send + 'static> Loader<K> {
     /// Queues one load; it starts as soon as a worker is free.
     pub fn submit(&mut self, key: K, source: Source) {
         self.pending += 1;
-        if self.workers.is_empty() {
-            let loaded = load_manifest(source, &self.options);
+        if self.workers == 0 {
+            let loaded = (self.load)(source, &self.options);
             self.done_here.push_back((key, loaded));
-        } else if let Some(jobs) = &self.jobs {
+        } else {
             // The workers only stop once `jobs` is dropped, so the send cannot fail.
-            let _ = jobs.send((key, source));
+            let _ = self.jobs.send((key, source));
         }
     }
 
@@ -91,35 +105,24 @@ impl<K: Send + 'static> Loader<K> {
         }
         let next = match self.done_here.pop_front() {
             Some(done) => Some(done),
-            None => self.results.recv().ok(),
+            None => match self.results.recv() {
+                Ok((key, Ok(loaded))) => Some((key, loaded)),
+                Ok((_, Err(panic))) => std::panic::resume_unwind(panic),
+                // The workers only stop once `jobs` is dropped, which `self` has not done.
+                Err(_) => None,
+            },
         };
-        match next {
-            Some(_) => self.pending -= 1,
-            // Every worker has gone: one panicked, and its panic is raised here.
-            None => {
-                self.join();
-                self.pending = 0;
-            }
-        }
+        self.pending = if next.is_some() { self.pending - 1 } else { 0 };
         next
-    }
-
-    fn join(&mut self) {
-        self.jobs = None;
-        for worker in self.workers.drain(..) {
-            if let Err(panic) = worker.join() {
-                std::panic::resume_unwind(panic);
-            }
-        }
     }
 }
 
 impl<K> Drop for Loader<K> {
     fn drop(&mut self) {
+        // Dropping `jobs` next ends the workers once the queue is empty; this ends them at
+        // their next job. Not joined: a worker may be in the middle of a load nobody needs
+        // any more, and it ends after it (or with the process).
         self.stop.store(true, Ordering::Relaxed);
-        self.jobs = None;
-        // Not joined: a worker may be in the middle of a load nobody needs any more, and it
-        // ends at its next job (or with the process).
     }
 }
 
@@ -159,5 +162,28 @@ mod tests {
         }
         seen.sort_unstable();
         assert_eq!(seen, (0..40).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panicking_load_is_raised_on_the_calling_thread() {
+        fn load(source: Source, options: &LoadOptions) -> Result<Loaded> {
+            assert!(!source.text.contains("boom"), "load failed");
+            load_manifest(source, options)
+        }
+        let mut loader = Loader::with(&LoadOptions::default(), load);
+        for (i, text) in ["app: {}\n", "boom\n", "app: {}\n"].into_iter().enumerate() {
+            let name = format!("v{i}.yml");
+            loader.submit(
+                i,
+                Source {
+                    name,
+                    text: text.into(),
+                },
+            );
+        }
+        let drained =
+            std::panic::catch_unwind(AssertUnwindSafe(|| while loader.next_done().is_some() {}));
+        let panic = drained.expect_err("the panic reaches the caller instead of a hang");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"load failed"));
     }
 }
