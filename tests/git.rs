@@ -695,3 +695,124 @@ fn a_missing_or_corrupt_git_object_is_a_one_line_error() {
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["verdict"]["update"], "major");
 }
+
+/// Blob ids by path, sorted.
+type FileList = Vec<(String, git2::Oid)>;
+
+/// What libgit2's tree diff reports as the regular files changed between two trees, as
+/// `roa-diff log` read it before it compared the trees itself.
+fn diffed_files(
+    repo: &git2::Repository,
+    old: Option<&git2::Tree>,
+    new: &git2::Tree,
+    filter: Option<&str>,
+) -> (FileList, FileList) {
+    let mut options = git2::DiffOptions::new();
+    options
+        .include_typechange(true)
+        .ignore_submodules(true)
+        .skip_binary_check(true);
+    if let Some(path) = filter {
+        options.pathspec(path).disable_pathspec_match(true);
+    }
+    let diff = repo
+        .diff_tree_to_tree(old, Some(new), Some(&mut options))
+        .unwrap();
+    let (mut old_files, mut new_files) = (Vec::new(), Vec::new());
+    for delta in diff.deltas() {
+        for (file, side) in [
+            (delta.old_file(), &mut old_files),
+            (delta.new_file(), &mut new_files),
+        ] {
+            let regular = matches!(
+                file.mode(),
+                git2::FileMode::Blob | git2::FileMode::BlobExecutable
+            );
+            let path = file.path().and_then(|p| p.to_str()).unwrap().to_string();
+            if regular && !file.id().is_zero() && path.ends_with(".yml") {
+                side.push((path, file.id()));
+            }
+        }
+    }
+    old_files.sort();
+    new_files.sort();
+    (old_files, new_files)
+}
+
+#[test]
+fn changed_files_are_those_of_a_tree_diff() {
+    use roa_diff::git::changes::changed_files;
+
+    let r = Repo::new("changed-files");
+    r.write("manifest.yml", "a: 1\n");
+    r.write("apps/a/manifest.yml", "a: 1\n");
+    r.write("apps/b/manifest.yml", "b: 1\n");
+    r.write("apps-old/manifest.yml", "old: 1\n");
+    r.write("docs/readme.md", "text\n");
+    r.commit("first");
+    // Changed content in a nested directory, an unrelated file, an addition.
+    r.write("apps/a/manifest.yml", "a: 2\n");
+    r.write("docs/readme.md", "more\n");
+    r.write("apps/c/x.yml", "c: 1\n");
+    r.commit("change");
+    // A removal, a move, and a file that becomes a directory.
+    let remove = |path: &str| std::fs::remove_file(r.dir.join(path)).unwrap();
+    remove("apps/b/manifest.yml");
+    std::fs::rename(r.dir.join("apps/c/x.yml"), r.dir.join("apps/d.yml")).unwrap();
+    remove("manifest.yml");
+    r.write("manifest.yml/inner.yml", "inner: 1\n");
+    r.commit("remove, move, file to directory");
+    // The directory becomes a file again; a symbolic link replaces a manifest.
+    std::fs::remove_dir_all(r.dir.join("manifest.yml")).unwrap();
+    r.write("manifest.yml", "a: 3\n");
+    remove("apps/a/manifest.yml");
+    std::os::unix::fs::symlink("../d.yml", r.dir.join("apps/a/manifest.yml")).unwrap();
+    r.commit("directory to file, file to link");
+    // The link becomes a file; a mode change alone; a submodule appears (index only: `add -A`
+    // would undo both).
+    remove("apps/a/manifest.yml");
+    r.write("apps/a/manifest.yml", "a: 4\n");
+    r.git(&["add", "apps/a/manifest.yml"]);
+    r.git(&["update-index", "--chmod=+x", "apps/d.yml"]);
+    let head = r.git(&["rev-parse", "HEAD"]);
+    let gitlink = format!("160000,{},apps/sub.yml", head.trim());
+    r.git(&["update-index", "--add", "--cacheinfo", &gitlink]);
+    r.git(&["commit", "-q", "-m", "link to file, mode, submodule"]);
+
+    let repo = git2::Repository::open(&r.dir).unwrap();
+    let mut commit = repo.head().unwrap().peel_to_commit().unwrap();
+    let mut seen = 0;
+    loop {
+        let tree = commit.tree().unwrap();
+        let parent = commit.parent(0).ok();
+        let parent_tree = parent.as_ref().map(|p| p.tree().unwrap());
+        for filter in [
+            None,
+            Some("apps"),
+            Some("apps/a"),
+            Some("apps/a/manifest.yml"),
+            Some("manifest.yml"),
+            Some("nope"),
+        ] {
+            let expected = diffed_files(&repo, parent_tree.as_ref(), &tree, filter);
+            let (old, new) =
+                changed_files(&repo, parent_tree.as_ref(), &tree, filter, |p: &str| {
+                    p.ends_with(".yml")
+                })
+                .unwrap();
+            let sorted = |files: std::collections::HashMap<String, git2::Oid>| {
+                let mut list: Vec<_> = files.into_iter().collect();
+                list.sort();
+                list
+            };
+            let got = (sorted(old), sorted(new));
+            assert_eq!(got, expected, "{} with {filter:?}", commit.id());
+            seen += usize::from(!got.0.is_empty() || !got.1.is_empty());
+        }
+        match parent {
+            Some(p) => commit = p,
+            None => break,
+        }
+    }
+    assert!(seen >= 20, "the cases changed files: {seen}");
+}

@@ -3,6 +3,7 @@
 //! from the object database: no checkout, no `git` subprocess, no network.
 
 pub mod apps;
+pub mod changes;
 pub mod snapshot;
 
 use std::io::Read;

@@ -6,12 +6,14 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use git2::{Commit, DiffOptions, FileMode, Oid, Repository, Tree};
+use git2::{Commit, Oid, Repository, Tree};
 
+use super::parallel::Loader;
 use crate::error::{Error, Result};
 use crate::git::apps::{
     app_report_with, as_forge_manifest, pair_manifests, recognize, Found, Pair, APP_ID_PREFIX,
 };
+use crate::git::changes::changed_files;
 use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapshot};
 use crate::git::{or_head, resolve_commit, tags_by_commit};
 use crate::load::LoadOptions;
@@ -137,6 +139,9 @@ pub struct History<'r> {
     summaries: HashMap<(Option<Oid>, Option<Oid>), Rc<Summary>>,
     /// Manifests loaded ahead by [`History::prefetch`], not yet asked for.
     prefetched: HashMap<Oid, Loaded>,
+    /// Loads [`History::prefetch`] started in the background, and their blobs.
+    loader: Loader<Oid>,
+    loading: HashSet<Oid>,
     /// The changed blobs [`History::prefetch`] found, by commit, not yet asked for.
     changed: HashMap<Oid, (Blobs, Blobs)>,
     /// Distinct blobs read and parsed, and distinct blob pairs classified (to check the caches).
@@ -145,18 +150,20 @@ pub struct History<'r> {
 }
 
 /// The blob ids of one side of a comparison, by path.
-type Blobs = HashMap<String, Oid>;
+type Blobs = crate::git::changes::Files;
 
 impl<'r> History<'r> {
     pub fn new(repo: &'r Repository, options: LoadOptions, path: Option<String>) -> Self {
         History {
             repo,
+            loader: Loader::new(&options),
             options,
             path: path.map(|p| p.trim_matches('/').to_string()),
             recognized: HashMap::new(),
             loaded: HashMap::new(),
             summaries: HashMap::new(),
             prefetched: HashMap::new(),
+            loading: HashSet::new(),
             changed: HashMap::new(),
             blobs_read: 0,
             pairs_classified: 0,
@@ -173,6 +180,7 @@ impl<'r> History<'r> {
             return known.clone().transpose();
         }
         self.blobs_read += 1;
+        self.wait_for(id);
         let result = match self.prefetched.remove(&id) {
             Some(loaded) => as_forge_manifest(Ok(loaded), None).map(|r| r.map(Rc::new)),
             None => match read_blob(self.repo, name.to_string(), id, self.options.max_bytes) {
@@ -274,13 +282,12 @@ impl<'r> History<'r> {
             .collect())
     }
 
-    /// Loads, on every core, the manifests that [`History::commit_entry`] will read for these
-    /// commits and has not read yet, so that it finds them loaded; what it returns is the same.
+    /// Starts loading, on every core in the background, the manifests that
+    /// [`History::commit_entry`] will read for these commits and has not read yet, so that it
+    /// finds them loaded (or waits for them); what it returns is the same.
     /// Only successful loads are kept: a version that fails is loaded again when it is asked
     /// for, so that its error names it as it would have without this.
     pub fn prefetch(&mut self, commits: &[&Commit<'r>]) {
-        let mut queued = HashSet::new();
-        let mut jobs = Vec::new();
         for commit in commits {
             // An error here is commit_entry's to report, when the walk gets there.
             let Ok(changed) = self.changed_blobs(commit) else {
@@ -290,9 +297,10 @@ impl<'r> History<'r> {
             let parent = format!("{short}^");
             for (blobs, rev) in [(&changed.0, &parent), (&changed.1, &short)] {
                 for (path, &id) in blobs {
-                    let known =
-                        self.recognized.contains_key(&id) || self.prefetched.contains_key(&id);
-                    if known || !queued.insert(id) {
+                    let known = self.recognized.contains_key(&id)
+                        || self.prefetched.contains_key(&id)
+                        || self.loading.contains(&id);
+                    if known {
                         continue;
                     }
                     let name = format!("{rev}:{path}");
@@ -300,7 +308,8 @@ impl<'r> History<'r> {
                     // give errors: both are left to commit_entry.
                     match read_blob(self.repo, name, id, self.options.max_bytes) {
                         Ok(source) if source.text.contains(APP_ID_PREFIX) => {
-                            jobs.push((id, source))
+                            self.loading.insert(id);
+                            self.loader.submit(id, source);
                         }
                         _ => {}
                     }
@@ -308,9 +317,17 @@ impl<'r> History<'r> {
             }
             self.changed.insert(commit.id(), changed);
         }
-        for (id, loaded) in super::parallel::load_all(jobs, &self.options) {
+    }
+
+    /// Waits until a blob [`History::prefetch`] started loading is loaded, if it is one.
+    fn wait_for(&mut self, id: Oid) {
+        while self.loading.contains(&id) {
+            let Some((done, loaded)) = self.loader.next_done() else {
+                break;
+            };
+            self.loading.remove(&done);
             if let Ok(loaded) = loaded {
-                self.prefetched.insert(id, loaded);
+                self.prefetched.insert(done, loaded);
             }
         }
     }
@@ -323,48 +340,14 @@ impl<'r> History<'r> {
             Ok(parent) => Some(parent.tree().map_err(fail)?),
             Err(_) => None,
         };
-        // Nothing changed, or nothing under --path: the tree entries' ids say so without a diff.
-        if let Some(parent_tree) = &parent_tree {
-            let entry_id = |tree: &Tree<'r>, path: &str| -> Option<Oid> {
-                tree.get_path(std::path::Path::new(path))
-                    .ok()
-                    .map(|e| e.id())
-            };
-            let unchanged = parent_tree.id() == tree.id()
-                || self
-                    .path
-                    .as_deref()
-                    .filter(|p| !p.is_empty())
-                    .is_some_and(|p| entry_id(parent_tree, p) == entry_id(&tree, p));
-            if unchanged {
-                return Ok((Blobs::new(), Blobs::new()));
-            }
-        }
-        let mut options = DiffOptions::new();
-        options
-            .include_typechange(true)
-            .ignore_submodules(true)
-            .skip_binary_check(true);
-        if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
-            options.pathspec(path).disable_pathspec_match(true);
-        }
-        let diff = self
-            .repo
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut options))
-            .map_err(fail)?;
-        let (mut old, mut new) = (Blobs::new(), Blobs::new());
-        for delta in diff.deltas() {
-            for (file, side) in [(delta.old_file(), &mut old), (delta.new_file(), &mut new)] {
-                let regular = matches!(file.mode(), FileMode::Blob | FileMode::BlobExecutable);
-                let Some(path) = file.path().and_then(|p| p.to_str()) else {
-                    continue;
-                };
-                if regular && !file.id().is_zero() && self.wanted(path) {
-                    side.insert(path.to_string(), file.id());
-                }
-            }
-        }
-        Ok((old, new))
+        changed_files(
+            self.repo,
+            parent_tree.as_ref(),
+            &tree,
+            self.path.as_deref(),
+            is_yaml,
+        )
+        .map_err(fail)
     }
 
     /// One commit against its first parent; `None` when it changed no manifest.

@@ -93,23 +93,42 @@ impl<W: Write> Progress<W> {
     }
 }
 
-/// How many commits are read ahead: their manifests are loaded on every core together, then
-/// each commit is reported in walk order. Small enough that output starts at once.
+/// How many commits are read at a time: their manifests are loaded in the background while
+/// the batch before is reported. Small enough that output starts at once.
 const BATCH: usize = 64;
 
-/// The next commits of a walk, their manifests loaded ahead ([`History::prefetch`]).
-fn next_batch<'r>(
-    history: &mut History<'r>,
-    walk: &mut impl Iterator<Item = Result<git2::Commit<'r>>>,
-) -> Option<Vec<Result<git2::Commit<'r>>>> {
-    let batch: Vec<_> = walk.by_ref().take(BATCH).collect();
-    // Up to the first commit that cannot be read: the walk stops there with its error.
-    let readable: Vec<_> = batch.iter().map_while(|c| c.as_ref().ok()).collect();
-    history.prefetch(&readable);
-    (!batch.is_empty()).then_some(batch)
+/// The commits of a walk in batches, each one's manifests being loaded
+/// ([`History::prefetch`]) while the batch before it is reported.
+struct Batches<'r, I> {
+    walk: I,
+    ahead: Option<Vec<Result<git2::Commit<'r>>>>,
+}
+
+impl<'r, I: Iterator<Item = Result<git2::Commit<'r>>>> Batches<'r, I> {
+    fn new(history: &mut History<'r>, mut walk: I) -> Self {
+        let ahead = Self::read(history, &mut walk);
+        Batches { walk, ahead }
+    }
+
+    fn next(&mut self, history: &mut History<'r>) -> Option<Vec<Result<git2::Commit<'r>>>> {
+        let batch = self.ahead.take()?;
+        self.ahead = Self::read(history, &mut self.walk);
+        Some(batch)
+    }
+
+    fn read(history: &mut History<'r>, walk: &mut I) -> Option<Vec<Result<git2::Commit<'r>>>> {
+        let batch: Vec<_> = walk.by_ref().take(BATCH).collect();
+        // Up to the first commit that cannot be read: the walk stops there with its error.
+        let readable: Vec<_> = batch.iter().map_while(|c| c.as_ref().ok()).collect();
+        history.prefetch(&readable);
+        (!batch.is_empty()).then_some(batch)
+    }
 }
 
 pub fn run(args: &LogArgs) -> Result<i32> {
+    // Each object read is otherwise hashed again to check its id (SHA-1: 5% of log's CPU);
+    // git's own log trusts the object database the same way (only fsck checks it).
+    git2::opts::strict_hash_verification(false);
     let repo = open_repo("roa-diff log")?;
     let range = args.range.as_deref().unwrap_or("HEAD");
     // Log prints no line numbers: skip the position pass (errors still get theirs).
@@ -123,8 +142,8 @@ pub fn run(args: &LogArgs) -> Result<i32> {
     let mut shown = 0;
     if let Some(glob) = &args.releases {
         let mut commits = Vec::new();
-        let mut walk = first_parent_commits(&repo, range)?;
-        while let Some(batch) = next_batch(&mut history, &mut walk) {
+        let mut batches = Batches::new(&mut history, first_parent_commits(&repo, range)?);
+        while let Some(batch) = batches.next(&mut history) {
             for commit in batch {
                 let commit = commit?;
                 let entry = history.commit_entry(&commit)?;
@@ -145,9 +164,9 @@ pub fn run(args: &LogArgs) -> Result<i32> {
             shown += 1;
         }
     } else {
-        let mut walk = first_parent_commits(&repo, range)?;
+        let mut batches = Batches::new(&mut history, first_parent_commits(&repo, range)?);
         let mut read = 0;
-        'walk: while let Some(batch) = next_batch(&mut history, &mut walk) {
+        'walk: while let Some(batch) = batches.next(&mut history) {
             for commit in batch {
                 read += 1;
                 progress.tick(read);
@@ -167,6 +186,9 @@ pub fn run(args: &LogArgs) -> Result<i32> {
         progress.finish();
     }
     let _ = out.flush();
+    // The process ends next: freeing every version's text and model one by one (3% of the
+    // CPU over 5,000 versions) would give back nothing the exit does not.
+    std::mem::forget(history);
     if shown == 0 && args.format == Format::Human {
         eprintln!("roa-diff log: no commit in {range} changed a Forge manifest");
     }
