@@ -60,7 +60,10 @@ pub fn reader_agrees(source: &Source) {
             // Where yaml-rust2 reads the text differently from serde_yaml (e.g. `&a: b`, whose
             // anchor is `a:` to yaml-rust2 and `a` to libyaml), the full path's lines belong to
             // another tree; the reader's are then the right ones.
-            let comparable = full_positions.filter(|p| p.root().matches(&full_value));
+            // An empty document has no line to give (yaml-rust2 may still read a stray BOM
+            // in it as an empty scalar).
+            let empty = value.is_null() && positions.is_none();
+            let comparable = full_positions.filter(|p| !empty && p.root().matches(&full_value));
             if let Some(full) = comparable {
                 assert_eq!(
                     positions.as_ref(),
