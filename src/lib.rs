@@ -25,6 +25,7 @@ pub mod reader;
 pub mod report;
 pub mod roa;
 pub mod rules;
+pub mod sections;
 pub mod spans;
 
 pub use error::{Error, Result};

@@ -229,7 +229,7 @@ pub fn parse_full(
 }
 
 /// The checks and `${VAR}` interpolation that follow a parse, whichever path gave it.
-fn document_from_value(
+pub(crate) fn document_from_value(
     source: &Source,
     options: &LoadOptions,
     mut value: Value,

@@ -13,9 +13,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::Result;
 use crate::load::{LoadOptions, Source};
-use crate::report::{load_manifest, Loaded};
+use crate::report::{load_manifest_with, Loaded};
+use crate::sections::SectionCache;
 
-/// Loads sources with [`load_manifest`] on one worker thread per core, in the background.
+/// Loads sources with [`load_manifest_with`] on one worker thread per core, in the background.
 /// Results come back through [`Loader::next_done`] in the order the loads finish.
 pub struct Loader<K> {
     /// Dropped with the loader, which ends the workers.
@@ -29,16 +30,20 @@ pub struct Loader<K> {
     done_here: VecDeque<(K, Result<Loaded>)>,
     options: LoadOptions,
     load: Load,
+    /// Shared by the workers: consecutive versions share most of their sections, whichever
+    /// worker loads them.
+    sections: Arc<SectionCache>,
     /// Jobs submitted whose results have not been taken yet.
     pending: usize,
 }
 
-/// What a worker does with each source: [`load_manifest`], or a stand-in in tests.
-type Load = fn(Source, &LoadOptions) -> Result<Loaded>;
+/// What a worker does with each source: [`load_manifest_with`] and the shared section cache,
+/// or a stand-in in tests.
+type Load = fn(Source, &LoadOptions, Option<&SectionCache>) -> Result<Loaded>;
 
 impl<K: Send + 'static> Loader<K> {
     pub fn new(options: &LoadOptions) -> Self {
-        Self::with(options, load_manifest)
+        Self::with(options, load_manifest_with)
     }
 
     fn with(options: &LoadOptions, load: Load) -> Self {
@@ -47,10 +52,12 @@ impl<K: Send + 'static> Loader<K> {
         let (done, results) = channel();
         let queue = Arc::new(Mutex::new(queue));
         let stop = Arc::new(AtomicBool::new(false));
+        let sections = Arc::new(SectionCache::new());
         // As many workers as cores: the calling thread mostly waits for them.
         let workers = (0..cores)
             .filter_map(|n| {
                 let (queue, done, stop) = (queue.clone(), done.clone(), stop.clone());
+                let sections = sections.clone();
                 let options = options.clone();
                 std::thread::Builder::new()
                     .name(format!("roa-diff-load-{n}"))
@@ -64,8 +71,9 @@ impl<K: Send + 'static> Loader<K> {
                         }
                         // A panic goes back with the job, to be raised on the calling thread: the
                         // other workers would otherwise keep it waiting for this result forever.
-                        let loaded =
-                            std::panic::catch_unwind(AssertUnwindSafe(|| load(source, &options)));
+                        let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            load(source, &options, Some(&sections))
+                        }));
                         if done.send((key, loaded)).is_err() {
                             return;
                         }
@@ -82,6 +90,7 @@ impl<K: Send + 'static> Loader<K> {
             done_here: VecDeque::new(),
             options: options.clone(),
             load,
+            sections,
             pending: 0,
         }
     }
@@ -90,7 +99,7 @@ impl<K: Send + 'static> Loader<K> {
     pub fn submit(&mut self, key: K, source: Source) {
         self.pending += 1;
         if self.workers == 0 {
-            let loaded = (self.load)(source, &self.options);
+            let loaded = (self.load)(source, &self.options, Some(&self.sections));
             self.done_here.push_back((key, loaded));
         } else {
             // The workers only stop once `jobs` is dropped, so the send cannot fail.
@@ -166,9 +175,13 @@ mod tests {
 
     #[test]
     fn a_panicking_load_is_raised_on_the_calling_thread() {
-        fn load(source: Source, options: &LoadOptions) -> Result<Loaded> {
+        fn load(
+            source: Source,
+            options: &LoadOptions,
+            sections: Option<&SectionCache>,
+        ) -> Result<Loaded> {
             assert!(!source.text.contains("boom"), "load failed");
-            load_manifest(source, options)
+            load_manifest_with(source, options, sections)
         }
         let mut loader = Loader::with(&LoadOptions::default(), load);
         for (i, text) in ["app: {}\n", "boom\n", "app: {}\n"].into_iter().enumerate() {

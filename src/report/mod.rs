@@ -17,6 +17,7 @@ use crate::load::{parse, Document, LoadOptions, Source};
 use crate::model::{EgressTarget, Manifest};
 use crate::roa::{reasons, Reason, RoaChange};
 use crate::rules::Level;
+use crate::sections::SectionCache;
 
 /// The update level of a whole release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -112,8 +113,21 @@ pub struct Loaded {
 
 /// Parses and normalizes one manifest version.
 pub fn load_manifest(source: Source, options: &LoadOptions) -> Result<Loaded> {
-    let loaded = parse(&source, options)
-        .and_then(|doc| Manifest::from_document(&doc).map(|model| (doc, model)));
+    load_manifest_with(source, options, None)
+}
+
+/// [`load_manifest`], reusing the parsed top-level sections of the versions loaded before when
+/// a cache is given (`roa-diff log`; see [`crate::sections`]). The same result either way.
+pub fn load_manifest_with(
+    source: Source,
+    options: &LoadOptions,
+    sections: Option<&SectionCache>,
+) -> Result<Loaded> {
+    let parsed = match sections {
+        Some(cache) => crate::sections::parse(&source, options, cache),
+        None => parse(&source, options),
+    };
+    let loaded = parsed.and_then(|doc| Manifest::from_document(&doc).map(|model| (doc, model)));
     let (doc, model) = match loaded {
         // Read without lines (`roa-diff log`): read it again with them, for the error's line.
         Err(_) if !options.lines => {

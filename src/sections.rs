@@ -1,0 +1,290 @@
+//! Parsing a manifest one top-level section at a time, reusing the sections already parsed.
+//!
+//! `roa-diff log` loads every version of a history, and most commits change one top-level
+//! section (`modules`, `permissions`, ...) of a manifest whose other sections are the text of
+//! the version before. [`SectionCache`] keeps the parsed `(key, value)` pair of each section
+//! text it has seen, so a version costs the parse of its changed sections only
+//! (docs/performance.md, target 3).
+//!
+//! This is a fast path and must give exactly the value of a whole-document parse: it only
+//! answers for texts where cutting at column-0 keys cannot change the meaning (see [`split`])
+//! and where every section parses alone to a one-entry mapping; for anything else it returns
+//! `None` and the caller parses the whole text as before, which also gives every error. The
+//! equivalence with `serde_yaml` is checked in `tests/sections_equivalence.rs`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_yaml::{Mapping, Value};
+
+use crate::error::Result;
+use crate::load::{document_from_value, Document, LoadOptions, Source};
+
+/// Section text kept per generation of the cache. A history is loaded in order, so the sections
+/// a version shares are those of the versions just before it; this holds a few hundred of them
+/// and bounds memory however long the history is.
+const GENERATION_BYTES: usize = 256 * 1024;
+
+/// One section: its key and value once parsed, `None` when it does not parse alone to a
+/// one-entry mapping. The first thread to need it parses it; another that needs it meanwhile
+/// waits for that parse instead of repeating it (two loader threads load neighbouring versions,
+/// which share the section the one commit between them did not change).
+type Cell = Arc<OnceLock<Option<(Value, Value)>>>;
+
+/// Parsed top-level sections by exact text, shared by the threads that load a history.
+#[derive(Default)]
+pub struct SectionCache {
+    generations: Mutex<Generations>,
+    /// Versions the section path answered for, their sections, and the sections parsed.
+    versions: AtomicUsize,
+    sections: AtomicUsize,
+    parsed: AtomicUsize,
+}
+
+/// Two generations: when the current one is full it becomes the previous one, and the old
+/// previous one is dropped; a hit in the previous generation moves back into the current one.
+#[derive(Default)]
+struct Generations {
+    current: HashMap<String, Cell>,
+    current_bytes: usize,
+    previous: HashMap<String, Cell>,
+}
+
+impl Generations {
+    /// The cell of a section text, a new empty one if it has none.
+    fn cell(&mut self, text: &str) -> Cell {
+        if let Some(cell) = self.current.get(text) {
+            return cell.clone();
+        }
+        let cell = self.previous.remove(text).unwrap_or_default();
+        self.insert(text, cell.clone());
+        cell
+    }
+
+    fn insert(&mut self, text: &str, cell: Cell) {
+        if self.current_bytes + text.len() > GENERATION_BYTES {
+            self.previous = std::mem::take(&mut self.current);
+            self.current_bytes = 0;
+        }
+        self.current_bytes += text.len();
+        self.current.insert(text.to_string(), cell);
+    }
+}
+
+/// What the section path has done so far (for tests and measurements).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Versions the section path answered for.
+    pub versions: usize,
+    /// Their top-level sections, all told.
+    pub sections: usize,
+    /// Of those, the sections that had to be parsed (not found in the cache).
+    pub parsed: usize,
+}
+
+impl SectionCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            versions: self.versions.load(Ordering::Relaxed),
+            sections: self.sections.load(Ordering::Relaxed),
+            parsed: self.parsed.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The value of `text` assembled from its sections, or `None` when the section path does
+    /// not answer for it. When it answers, the value is the one `serde_yaml` gives the whole
+    /// text, and the whole text is within `max_nodes` (see [`split`]).
+    pub fn read(&self, text: &str, max_nodes: u64) -> Option<Value> {
+        // Without aliases a node takes at least one byte, so a text of at most `max_nodes / 2`
+        // bytes cannot pass the node limit as a whole when its sections do not.
+        if (text.len() as u64).saturating_mul(2) > max_nodes {
+            return None;
+        }
+        let sections = split(text)?;
+        // Locked once, to take every section's cell; the parses run unlocked, in parallel with
+        // the other loader threads. A section's result does not depend on `max_nodes`: within
+        // the bound above, no section can reach it.
+        let cells: Vec<Cell> = {
+            let mut cache = self.lock();
+            sections.iter().map(|s| cache.cell(s)).collect()
+        };
+        let mut parsed = 0;
+        let mut root = Mapping::with_capacity(cells.len());
+        for (cell, text) in cells.iter().zip(&sections) {
+            let (key, value) = cell
+                .get_or_init(|| {
+                    parsed += 1;
+                    parse_section(text, max_nodes)
+                })
+                .as_ref()?;
+            // serde_yaml refuses a repeated key; the whole parse gives that error.
+            if root.contains_key(key) {
+                return None;
+            }
+            root.insert(key.clone(), value.clone());
+        }
+        self.versions.fetch_add(1, Ordering::Relaxed);
+        self.sections.fetch_add(sections.len(), Ordering::Relaxed);
+        self.parsed.fetch_add(parsed, Ordering::Relaxed);
+        Some(Value::Mapping(root))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Generations> {
+        // A panic while the lock was held left at worst a missing entry: the map stays usable.
+        self.generations.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// [`crate::load::parse`] with the section path first, when no line numbers are wanted (a
+/// value assembled from sections has no positions). Same document, same errors: every text the
+/// section path does not answer for, and every error, take the whole parse.
+pub fn parse(source: &Source, options: &LoadOptions, cache: &SectionCache) -> Result<Document> {
+    if !options.lines {
+        let max_nodes = crate::limits::max_nodes(options.max_bytes);
+        if let Some(value) = cache.read(&source.text, max_nodes) {
+            return document_from_value(source, options, value, None);
+        }
+    }
+    crate::load::parse(source, options)
+}
+
+/// The pair of one section parsed alone: `None` unless it is a mapping of exactly one entry
+/// (a section cut in the middle of a construct fails or has another shape).
+fn parse_section(text: &str, max_nodes: u64) -> Option<(Value, Value)> {
+    match crate::reader::read(text, max_nodes, false)? {
+        (Value::Mapping(mapping), _) if mapping.len() == 1 => mapping.into_iter().next(),
+        _ => None,
+    }
+}
+
+/// The top-level sections of `text`: each starts at a line whose first byte may begin a
+/// top-level key (ASCII alphanumeric, `_`, `"` or `'`) and runs to the next. `None` when
+/// cutting there could mean something else than the whole text does:
+/// - an anchor could be aliased from another section, and serde_yaml numbers anchors over the
+///   whole document (a name defined in two sections confuses it), so any `&` that could start
+///   one (followed by a byte of an anchor name, `[0-9A-Za-z_-]` for libyaml) is refused; a `&`
+///   in text such as `status & details` is not an anchor. Without anchors there are no
+///   aliases, so each node takes at least one byte of text, which [`SectionCache::read`]'s
+///   node bound relies on;
+/// - a tab or a line break other than `\n` (`\r`, NEL, LS, PS, which libyaml also breaks
+///   lines at) would make "column 0" differ from libyaml's;
+/// - any other line at column 0 (flow collections, `?` or `:` keys, `---` and `...`,
+///   directives, tags...) that is not empty, a comment or a block sequence entry (which
+///   belongs to the key above it); before the first key, only blank lines and comments.
+///
+/// Whatever passes this can still be cut inside a quoted or flow scalar that continues at
+/// column 0, or a multi-line key: such a section does not parse alone to a one-entry mapping,
+/// which [`SectionCache::read`] checks for every section.
+fn split(text: &str) -> Option<Vec<&str>> {
+    // One pass over the bytes (a `str::contains` per character would be several, and slow).
+    let bytes = text.as_bytes();
+    let next = |i: usize, n: usize| bytes.get(i + n).copied().unwrap_or(0);
+    let refused = |(i, &b): (usize, &u8)| match b {
+        b'&' => next(i, 1).is_ascii_alphanumeric() || matches!(next(i, 1), b'_' | b'-'),
+        b'\t' | b'\r' => true,
+        // NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9) in UTF-8.
+        0xC2 => next(i, 1) == 0x85,
+        0xE2 => next(i, 1) == 0x80 && matches!(next(i, 2), 0xA8 | 0xA9),
+        _ => false,
+    };
+    if bytes.iter().enumerate().any(refused) {
+        return None;
+    }
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        match content.as_bytes().first() {
+            Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\'') => {
+                starts.push(offset)
+            }
+            None | Some(b'#') => {}
+            Some(b'-') if !starts.is_empty() && (content == "-" || content.starts_with("- ")) => {}
+            Some(b' ') if !starts.is_empty() => {}
+            Some(b' ')
+                if matches!(
+                    content.trim_start_matches(' ').as_bytes().first(),
+                    None | Some(b'#')
+                ) => {}
+            _ => return None,
+        }
+        offset += line.len();
+    }
+    let mut sections = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        sections.push(&text[start..end]);
+    }
+    (!sections.is_empty()).then_some(sections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_column_0_keys_only() {
+        let text = "# head\n\napp:\n  id: x & y\n# between\nmodules:\n- a\n-\n\"q\": 1&\n";
+        assert_eq!(
+            split(text).unwrap(),
+            [
+                "app:\n  id: x & y\n# between\n",
+                "modules:\n- a\n-\n",
+                "\"q\": 1&\n"
+            ]
+        );
+        for refused in [
+            "a: &x 1\nb: *x\n",
+            "a: &_ 1\n",
+            "a: [&-x 1]\n",
+            "a: 1\n\tb: 2\n",
+            "a: 1\r\nb: 2\r\n",
+            "a: x\u{85}y\n",
+            "a: x\u{2028}y\n",
+            "a: x\u{2029}y\n",
+            "---\na: 1\n",
+            "a: 1\n...\n",
+            "%YAML 1.1\n---\na: 1\n",
+            "- a\nb: 1\n",
+            "  x: 1\na: 1\n",
+            "a: [1,\n]\n",
+            "? a\n: 1\n",
+            "a: 1\n-x\n",
+            "",
+            "# only a comment\n",
+        ] {
+            assert_eq!(split(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn reuses_unchanged_sections_and_counts_them() {
+        let cache = SectionCache::new();
+        let max = crate::limits::MAX_NODES;
+        let v1 = "app:\n  id: a\nmodules:\n  x: 1\n";
+        let v2 = "app:\n  id: a\nmodules:\n  x: 2\n";
+        for text in [v1, v2, v1] {
+            let expected: Value = serde_yaml::from_str(text).unwrap();
+            assert_eq!(cache.read(text, max), Some(expected));
+        }
+        let stats = cache.stats();
+        assert_eq!((stats.versions, stats.sections, stats.parsed), (3, 6, 3));
+    }
+
+    #[test]
+    fn a_full_generation_keeps_the_previous_one() {
+        let mut generations = Generations::default();
+        let a = generations.cell("a");
+        let big = "k".repeat(GENERATION_BYTES / 2 + 1);
+        generations.cell(&big);
+        generations.cell(&format!("{big}2"));
+        assert!(generations.previous.contains_key("a"), "moved, not dropped");
+        assert!(Arc::ptr_eq(&generations.cell("a"), &a), "the same cell");
+        assert!(generations.current.contains_key("a"), "a hit comes back");
+    }
+}

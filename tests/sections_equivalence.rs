@@ -1,0 +1,332 @@
+//! The section path (`src/sections.rs`) against serde_yaml, the parser of record: wherever it
+//! answers, the value must be serde_yaml's for the whole text, and it must not answer for a
+//! text serde_yaml refuses. Also the whole document (`${VAR}` interpolation, the mapping
+//! check, errors) against `load::parse` without lines. Run over the corpus, the fixture cases,
+//! hand-written cuts that a naive split would get wrong, and generated texts; one cache serves
+//! each test, so that sections parsed for one text are reused for the next.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use roa_diff::load::{parse, source_from_bytes, LoadOptions, Source};
+use roa_diff::sections::SectionCache;
+use serde_yaml::Value;
+
+fn max_nodes() -> u64 {
+    roa_diff::limits::max_nodes(roa_diff::load::DEFAULT_MAX_BYTES)
+}
+
+fn options() -> LoadOptions {
+    LoadOptions {
+        lines: false,
+        vars: [("FROM_VAR".to_string(), "v".to_string())].into(),
+        ..LoadOptions::default()
+    }
+}
+
+/// Checks one text; whether the section path answered.
+fn agrees(cache: &SectionCache, text: &str) -> bool {
+    let whole = serde_yaml::from_str::<Value>(text);
+    let answered = cache.read(text, max_nodes());
+    match (&answered, &whole) {
+        (Some(sections), Ok(whole)) => assert_eq!(sections, whole, "{text:?}"),
+        (Some(sections), Err(e)) => {
+            panic!("answered {sections:?} where serde_yaml refuses ({e}): {text:?}")
+        }
+        (None, _) => {}
+    }
+    // Twice: the second time every section comes from the cache.
+    assert_eq!(cache.read(text, max_nodes()), answered, "{text:?}");
+    let source = Source {
+        name: "m.yml".into(),
+        text: text.into(),
+    };
+    let expected = parse(&source, &options()).map(|d| (d.value, d.warnings));
+    let got = roa_diff::sections::parse(&source, &options(), cache).map(|d| (d.value, d.warnings));
+    match (expected, got) {
+        (Ok(e), Ok(g)) => assert_eq!(e, g, "{text:?}"),
+        (Err(e), Err(g)) => assert_eq!(e.to_string(), g.to_string(), "{text:?}"),
+        (e, g) => panic!("load::parse {e:?}, section path {g:?}: {text:?}"),
+    }
+    answered.is_some()
+}
+
+/// Every `.yml` under `dir`, recursively, read as the CLI reads it; (files, answered).
+fn check_tree(cache: &SectionCache, dir: &Path, keep: impl Fn(&Path) -> bool) -> (usize, usize) {
+    let (mut files, mut answered) = (0, 0);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !keep(&path) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            let Ok(source) = source_from_bytes(name, bytes, roa_diff::load::DEFAULT_MAX_BYTES)
+            else {
+                continue;
+            };
+            files += 1;
+            answered += usize::from(agrees(cache, &source.text));
+        }
+    }
+    (files, answered)
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yml" | "yaml")
+    )
+}
+
+#[test]
+fn fixture_cases() {
+    let cache = SectionCache::new();
+    let old_or_new = |p: &Path| {
+        matches!(
+            p.file_name().and_then(|n| n.to_str()),
+            Some("old.yml" | "new.yml")
+        )
+    };
+    let (files, answered) = check_tree(&cache, &common::root().join("testdata/cases"), old_or_new);
+    assert!(files > 200, "only {files} files");
+    // Most cases are ordinary manifests: the section path must answer for them.
+    assert!(answered * 10 > files * 6, "{answered} of {files}");
+    // Every other fixture too (fuzz findings, hostile inputs): it must answer right or not.
+    check_tree(&cache, &common::root().join("testdata"), |_| true);
+}
+
+#[test]
+fn corpus() {
+    let dir = std::env::var_os("ROA_DIFF_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::root().join("../shared/corpus"));
+    if !dir.join("INDEX.tsv").exists() {
+        println!("note: ../shared/corpus/INDEX.tsv not found; corpus test skipped");
+        return;
+    }
+    let cache = SectionCache::new();
+    let (files, answered) = check_tree(&cache, &dir, is_yaml);
+    println!("corpus: section path answered for {answered} of {files} manifests");
+    assert!(answered * 2 > files, "{answered} of {files}");
+}
+
+#[test]
+fn tricky_texts() {
+    let cache = SectionCache::new();
+    // (text, whether the section path answers)
+    let cases: &[(&str, bool)] = &[
+        ("app:\n  id: x\nmodules:\n  a: 1\n", true),
+        // Quoted and flow scalars continuing at column 0: the cut halves do not parse alone.
+        ("a: \"one\ntwo: three\"\nb: 1\n", false),
+        ("a: 'one\ntwo: three'\nb: 1\n", false),
+        ("a: [1,\nb, c]\n", false),
+        ("a: {x: 1,\nb: 2}\n", false),
+        ("a: \"x\n\"\n", false),
+        ("\"a\nb\": 1\n", false),
+        // Plain scalars end at column 0 in the whole text too.
+        ("a: one\ntwo\n", false),
+        ("a: one\ntwo: 2\n", true),
+        // Several documents, document markers, directives.
+        ("a: 1\n---\nb: 2\n", false),
+        ("---\na: 1\n", false),
+        ("a: 1\n...\n", false),
+        ("a: 1\n...\nb: 2\n", false),
+        ("%YAML 1.1\n---\na: 1\n", false),
+        // Duplicate top-level keys: serde_yaml's error, from the whole parse.
+        ("a: 1\nb: 2\na: 3\n", false),
+        ("a: 1\n\"a\": 2\n", false),
+        ("1: x\n\"1\": y\n", true),
+        // Block scalars followed by a column-0 key, all chompings.
+        ("a: |\n  x\n\n\nb: 1\n", true),
+        ("a: |+\n  x\n\n\nb: 1\n", true),
+        ("a: >-\n  x\n  y\n\nb: 1\n", true),
+        ("a: |\n  x\n# not a comment? it is: column 0\nb: |+\n  y\n\n", true),
+        ("a: |2\n   x\nb: 1", true),
+        // Comments, blank lines, no final line break.
+        ("# head\n\n  # indented\napp: 1 # tail\n# mid\n\nb: 2", true),
+        ("  x: 1\na: 1\n", false),
+        // Block sequences at column 0 under a key; a sequence before any key.
+        ("a:\n- 1\n-\n- - 2\nb: x\n", true),
+        ("- 1\na: 2\n", false),
+        ("a: x\n- 1\n", false),
+        // Empty values: the one-pass reader leaves a text that ends in one to the full path,
+        // and a section alone ends there, so these take the whole parse.
+        ("a:\nb:\nc: ~\n", false),
+        ("a:\n", false),
+        ("a: ~\nb: \"\"\nc: []\n", true),
+        // `&` in text is no anchor; anchors and aliases take the whole parse.
+        ("a: \"x & y\"\nb: p & q\n", true),
+        ("a: &x 1\nb: *x\n", false),
+        ("a: &x [1]\nb: &x 2\nc: *x\n", false),
+        ("a: *x\n", false),
+        // Not a mapping, tags, flow at column 0, complex keys, tabs, CR.
+        ("a\n", false),
+        ("a: !!str 1\n", false),
+        ("{a: 1}\n", false),
+        ("? a\n: 1\n", false),
+        ("a:\n\t- 1\n", false),
+        ("a: 1\r\nb: 2\r\n", false),
+        ("a: 1\u{2028}b: 2\n", false),
+        ("a: x\u{85}y\nb: 1\n", false),
+        ("a: é — ü \u{2027}\u{85}\n", false),
+        ("a: é — ü \u{2027}\nb: \"\u{a0}\"\n", true),
+        ("", false),
+        ("# nothing\n", false),
+        // Bad indentation inside a section fails alone as in the whole.
+        ("a:\n    b: 1\n  c: 2\nd: 3\n", false),
+        ("a: b: c\n", false),
+        // Interpolation: declared variables, with and without value, across sections.
+        (
+            "environment:\n  variables:\n    - FROM_VAR\n    - key: WITH_DEFAULT\n      default: d\n    - UNSET\nremotes:\n  - key: r\n    baseUrl: https://${FROM_VAR}.${WITH_DEFAULT}.${UNSET}\n",
+            true,
+        ),
+        ("environment:\n  variables: 3\n", true),
+        // Scalars that are keys of other types.
+        ("true: 1\n1.5: 2\nnull: 3\n", true),
+        ("'q''s': 1\n_u: 2\n", true),
+    ];
+    for (text, answers) in cases {
+        assert_eq!(agrees(&cache, text), *answers, "{text:?}");
+    }
+}
+
+/// A line from pieces that make or break a cut: keys, continuations, sequences, quotes, flow
+/// collections, block scalars, documents, anchors, comments.
+fn line() -> impl Strategy<Value = String> {
+    // Mostly lines that keep a text valid, so that the section path often answers and its
+    // answers get compared; the rest are there to be cut.
+    let ordinary = prop::sample::select(vec![
+        "a: 1",
+        "b: x & y",
+        "c:",
+        "\"d\": |",
+        "'e': [1, 2]",
+        "f: {k: v}",
+        "g: >-",
+        "  x: 1",
+        "  - y",
+        "  y: |+",
+        "    text",
+        "- item",
+        "-",
+        "# comment",
+        "",
+        "  # c",
+    ])
+    .prop_map(str::to_string);
+    prop_oneof![
+        3 => ordinary,
+        1 => prop::sample::select(vec!["a", "b", "c", "\"a\"", "'b'", "_c", "1"]).prop_flat_map(|key| {
+            prop::sample::select(vec![
+                "", " 1", " x y", " |", " |+", " >-", " \"q", " 'q", " [1,", " {k: v,", " [1]",
+                " &n 1", " *n", " x & y", " # c", " ~", " \"\"",
+            ])
+            .prop_map(move |v| format!("{key}:{v}"))
+        }),
+        1 => prop::sample::select(vec![
+            "  x: 1",
+            "  - y",
+            "    z",
+            "  w",
+            "  \"",
+            "  ]",
+            "  }",
+            "  y: |",
+            "   deeper",
+            "- item",
+            "-",
+            "- - n",
+            "-x",
+            "# comment",
+            "",
+            "  # c",
+            "---",
+            "...",
+            "a",
+            "\"",
+            "'",
+            "]",
+            "? k",
+            ": v",
+            "%YAML 1.1",
+            "  x: &m 2",
+            "  y: *m",
+            "x\tz",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    (prop::collection::vec(line(), 1..14), any::<bool>()).prop_map(|(lines, end)| {
+        let mut text = lines.join("\n");
+        if end {
+            text.push('\n');
+        }
+        text
+    })
+}
+
+fn shared_cache() -> &'static SectionCache {
+    static CACHE: OnceLock<SectionCache> = OnceLock::new();
+    CACHE.get_or_init(SectionCache::new)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5000))]
+
+    #[test]
+    fn generated_texts(text in text()) {
+        agrees(shared_cache(), &text);
+    }
+
+    /// Versions of a real manifest with a few lines removed or repeated, as a history has
+    /// them: the cache holds the sections of the earlier versions.
+    #[test]
+    fn edited_manifests(case in 0usize..1000, edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3), 1..4)) {
+        let cases = fixture_texts();
+        let mut lines: Vec<String> = cases[case % cases.len()].lines().map(str::to_string).collect();
+        for (at, how) in edits {
+            if lines.is_empty() {
+                break;
+            }
+            let i = at.index(lines.len());
+            match how {
+                0 => { lines.remove(i); }
+                1 => { let l = lines[i].clone(); lines.insert(i, l); }
+                _ => lines[i] = lines[i].trim_start().to_string(),
+            }
+        }
+        agrees(shared_cache(), &(lines.join("\n") + "\n"));
+    }
+}
+
+/// The fixture manifests, read once.
+fn fixture_texts() -> &'static [String] {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let mut out = Vec::new();
+        let dir = common::root().join("testdata/cases");
+        for case in std::fs::read_dir(dir).unwrap().flatten() {
+            for side in ["old.yml", "new.yml"] {
+                if let Ok(text) = std::fs::read_to_string(case.path().join(side)) {
+                    out.push(text);
+                }
+            }
+        }
+        out.sort();
+        out
+    })
+}
