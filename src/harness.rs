@@ -46,10 +46,19 @@ fn source(name: &str, data: &[u8]) -> Result<Source, Error> {
 /// lines and limits, serde_yaml for the value) gives the same value and the same lines.
 pub fn reader_agrees(source: &Source) {
     let max_nodes = crate::limits::max_nodes(MAX_BYTES);
+    let options = LoadOptions::default();
+    // Without lines (`roa-diff log`), the value alone.
+    if let Some((value, _)) = crate::reader::read(&source.text, max_nodes, false) {
+        match crate::load::parse_full(source, &options, max_nodes) {
+            Err(e) => {
+                panic!("the one-pass reader (no lines) accepted what the full path refuses: {e}")
+            }
+            Ok((full_value, _)) => assert_eq!(value, full_value, "values differ: {}", source.name),
+        }
+    }
     let Some((value, positions)) = crate::reader::read(&source.text, max_nodes, true) else {
         return;
     };
-    let options = LoadOptions::default();
     if let Some(p) = &positions {
         assert!(p.root().matches(&value), "lines not shaped like the value");
     }

@@ -351,16 +351,17 @@ impl<'t> Builder<'t> {
                 };
                 // The lines yaml-rust2 gives, which the full path reports: a block scalar
                 // starts on its first line of text, an empty one where the next token is.
-                let line = if block {
-                    self.block_text_line(line, after_anchor)?
-                } else if anchor.is_some() || text.is_empty() {
-                    self.content_line(line, after_anchor)?
-                } else {
-                    line
+                let pos = match self.positions.is_some() {
+                    false => None,
+                    true if block => Some(self.block_text_line(line, after_anchor)?),
+                    true if anchor.is_some() || text.is_empty() => {
+                        Some(self.content_line(line, after_anchor)?)
+                    }
+                    true => Some(line),
                 };
                 let built = Built {
                     value,
-                    pos: self.positions.as_mut().map(|p| p.scalar(line)),
+                    pos: pos.and_then(|line| Some(self.positions.as_mut()?.scalar(line))),
                     nodes: 1,
                     replays: 0,
                     height: 0,
@@ -396,8 +397,8 @@ impl<'t> Builder<'t> {
                     Container::Seq(Vec::new())
                 };
                 let line = match anchor {
-                    Some(_) => self.content_line(line, after_anchor)?,
-                    None => line,
+                    Some(_) if self.positions.is_some() => self.content_line(line, after_anchor)?,
+                    _ => line,
                 };
                 if let Some(a) = anchor {
                     self.define(a, None)?;
@@ -477,7 +478,17 @@ impl<'t> Builder<'t> {
     /// comment depends on indentation, which the fast path leaves to the full path.
     fn block_text_line(&self, line: usize, header: usize) -> Option<usize> {
         let rest = self.text.as_bytes().get(header..).unwrap_or_default();
-        let Some(end_of_header) = rest.iter().position(|&b| b == b'\n') else {
+        let end_of_header = rest.iter().position(|&b| b == b'\n');
+        // An indentation indicator (`|2`) makes spaces past it text, not blank: left to the
+        // full path (a fuzz finding).
+        let indicator = rest[..end_of_header.unwrap_or(rest.len())]
+            .iter()
+            .take_while(|b| !matches!(b, b' ' | b'#'))
+            .any(u8::is_ascii_digit);
+        if indicator {
+            return None;
+        }
+        let Some(end_of_header) = end_of_header else {
             return Some(line);
         };
         let mut extra = 1;

@@ -161,10 +161,9 @@ fn tricky_texts() {
         ("a:\n- 1\n-\n- - 2\nb: x\n", true),
         ("- 1\na: 2\n", false),
         ("a: x\n- 1\n", false),
-        // Empty values: the one-pass reader leaves a text that ends in one to the full path,
-        // and a section alone ends there, so these take the whole parse.
-        ("a:\nb:\nc: ~\n", false),
-        ("a:\n", false),
+        // Empty values, also at the end of a section or of the text.
+        ("a:\nb:\nc: ~\n", true),
+        ("a:\n", true),
         ("a: ~\nb: \"\"\nc: []\n", true),
         // `&` in text is no anchor; anchors and aliases take the whole parse.
         ("a: \"x & y\"\nb: p & q\n", true),
