@@ -7,9 +7,10 @@
 //! serde_yaml's own `Value` deserializer would, with the positions beside it.
 //!
 //! It is a fast path, not a second parser of record: it only answers for the plain shape a
-//! manifest has (one document, no tags, within the input limits, no duplicate keys) and returns
-//! `None` for everything else, including every text serde_yaml would reject, so that the full
-//! path gives its verdict and its error message. Its answers are checked against the full path
+//! manifest has (one document, no tags, no anchor defined twice, within the input limits, no
+//! duplicate keys) and returns `None` for everything else, including every text serde_yaml
+//! would reject and the few shapes where yaml-rust2 (whose lines the full path reports) reads
+//! a different tree, so that the full path gives its verdict, its error message and its lines. Its answers are checked against the full path
 //! (value and every line) on the corpus, the fixture cases, the fuzz inputs and generated
 //! documents (`tests/reader_equivalence.rs`, the `read_manifest` fuzz target).
 
