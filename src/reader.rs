@@ -31,9 +31,7 @@ const SERDE_YAML_REPETITION_FACTOR: u64 = 100;
 /// The value of the single document in `text` and, when `lines` is set, its position tree;
 /// `None` when the text is not one the fast path answers for (see the module docs).
 pub fn read(text: &str, max_nodes: u64, lines: bool) -> Option<(Value, Option<Positions>)> {
-    // libyaml skips a byte-order mark at the start of any line, yaml-rust2 reads it as text: the
-    // two read different trees (a fuzz finding), so the full path answers.
-    if text.contains("\n\u{feff}") {
+    if yaml_rust2_reads_differently(text) {
         return None;
     }
     let mut parser = LibyamlParser::new(text);
@@ -45,6 +43,21 @@ pub fn read(text: &str, max_nodes: u64, lines: bool) -> Option<(Value, Option<Po
         }
     }
     builder.finish()
+}
+
+/// Characters that libyaml and yaml-rust2 (whose lines the full path reports) read differently,
+/// so the two build different trees (fuzz findings): NEL, LS and PS, line breaks to libyaml
+/// and text to yaml-rust2; a byte-order mark at the start of a line, skipped by libyaml and
+/// text to yaml-rust2.
+fn yaml_rust2_reads_differently(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0xC2 => at(i + 1) == 0x85,
+        0xE2 => at(i + 1) == 0x80 && matches!(at(i + 2), 0xA8 | 0xA9),
+        0xEF => i > 0 && at(i - 1) == b'\n' && at(i + 1) == 0xBB && at(i + 2) == 0xBF,
+        _ => false,
+    })
 }
 
 /// What the builder needs of one libyaml event.
