@@ -79,12 +79,9 @@ enum Event<'a> {
         /// Byte offset just past the anchor (properties), for the content's line.
         after_anchor: usize,
     },
-    SequenceStart {
-        anchor: Option<&'a [u8]>,
-        line: usize,
-        after_anchor: usize,
-    },
-    MappingStart {
+    /// A sequence or (`mapping`) a mapping starts.
+    CollectionStart {
+        mapping: bool,
         anchor: Option<&'a [u8]>,
         line: usize,
         after_anchor: usize,
@@ -222,29 +219,23 @@ unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<
                 after_anchor: after_anchor(anchor),
             }
         }
-        unsafe_sys::YAML_SEQUENCE_START_EVENT => {
-            let data = unsafe { event.data.sequence_start };
-            if !data.tag.is_null() {
+        unsafe_sys::YAML_SEQUENCE_START_EVENT | unsafe_sys::YAML_MAPPING_START_EVENT => {
+            let mapping = event.type_ == unsafe_sys::YAML_MAPPING_START_EVENT;
+            let (tag, anchor) = if mapping {
+                let data = unsafe { event.data.mapping_start };
+                (data.tag, data.anchor)
+            } else {
+                let data = unsafe { event.data.sequence_start };
+                (data.tag, data.anchor)
+            };
+            if !tag.is_null() {
                 return Event::Unsupported;
             }
-            let Some(anchor) = anchor_of(data.anchor) else {
+            let Some(anchor) = anchor_of(anchor) else {
                 return Event::Unsupported;
             };
-            Event::SequenceStart {
-                anchor,
-                line,
-                after_anchor: after_anchor(anchor),
-            }
-        }
-        unsafe_sys::YAML_MAPPING_START_EVENT => {
-            let data = unsafe { event.data.mapping_start };
-            if !data.tag.is_null() {
-                return Event::Unsupported;
-            }
-            let Some(anchor) = anchor_of(data.anchor) else {
-                return Event::Unsupported;
-            };
-            Event::MappingStart {
+            Event::CollectionStart {
+                mapping,
                 anchor,
                 line,
                 after_anchor: after_anchor(anchor),
@@ -391,12 +382,8 @@ impl<'t> Builder<'t> {
                 // The key text the position tree records for a scalar key.
                 return self.finish_node(built, Some(text));
             }
-            Event::SequenceStart {
-                anchor,
-                line,
-                after_anchor,
-            }
-            | Event::MappingStart {
+            Event::CollectionStart {
+                mapping,
                 anchor,
                 line,
                 after_anchor,
@@ -406,7 +393,6 @@ impl<'t> Builder<'t> {
                     return None;
                 }
                 self.count(1)?;
-                let mapping = matches!(event, Event::MappingStart { .. });
                 let container = if mapping {
                     Container::Map {
                         map: Mapping::new(),
