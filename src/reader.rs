@@ -51,13 +51,20 @@ pub fn read(text: &str, max_nodes: u64, lines: bool) -> Option<(Value, Option<Po
 /// text to yaml-rust2.
 fn yaml_rust2_reads_differently(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        0xC2 => at(i + 1) == 0x85,
-        0xE2 => at(i + 1) == 0x80 && matches!(at(i + 2), 0xA8 | 0xA9),
-        0xEF => i > 0 && at(i - 1) == b'\n' && at(i + 1) == 0xBB && at(i + 2) == 0xBF,
+    // Only these lead bytes can start one of the characters (a cheap test on the hot path).
+    (0..bytes.len()).any(|i| match bytes[i] {
+        0xC2 | 0xE2 => unicode_line_break_at(bytes, i),
+        0xEF => i > 0 && bytes[i - 1] == b'\n' && bytes[i..].starts_with("\u{feff}".as_bytes()),
         _ => false,
     })
+}
+
+/// Whether a NEL, LS or PS (line breaks to libyaml, in UTF-8) starts at byte `i`.
+pub(crate) fn unicode_line_break_at(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i..];
+    rest.starts_with("\u{85}".as_bytes())
+        || rest.starts_with("\u{2028}".as_bytes())
+        || rest.starts_with("\u{2029}".as_bytes())
 }
 
 /// What the builder needs of one libyaml event.

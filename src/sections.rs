@@ -187,9 +187,7 @@ fn split(text: &str) -> Option<Vec<&str>> {
     let refused = |(i, &b): (usize, &u8)| match b {
         b'&' => next(i, 1).is_ascii_alphanumeric() || matches!(next(i, 1), b'_' | b'-'),
         b'\t' | b'\r' => true,
-        // NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9) in UTF-8.
-        0xC2 => next(i, 1) == 0x85,
-        0xE2 => next(i, 1) == 0x80 && matches!(next(i, 2), 0xA8 | 0xA9),
+        0xC2 | 0xE2 => crate::reader::unicode_line_break_at(bytes, i),
         _ => false,
     };
     if bytes.iter().enumerate().any(refused) {
