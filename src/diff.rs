@@ -3,6 +3,7 @@
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -103,8 +104,8 @@ trait Part {
 
 /// Indexes entries by identity, keeping the first of each and warning about conflicting
 /// repeats.
-fn index<'a, T: Part>(
-    items: &'a [T],
+fn index<'a, T: Part + 'a>(
+    items: impl IntoIterator<Item = &'a T>,
     file: &str,
     warnings: &mut Vec<String>,
 ) -> BTreeMap<T::Key, &'a T> {
@@ -134,9 +135,9 @@ fn index<'a, T: Part>(
 type Index<'a, T> = BTreeMap<<T as Part>::Key, &'a T>;
 
 /// Both sides' indexes of one part.
-fn index_both<'a, T: Part>(
+fn index_both<'a, T: Part + 'a, I: IntoIterator<Item = &'a T>>(
     s: &Sides<'a>,
-    items: impl Fn(&'a Manifest) -> &'a [T],
+    items: impl Fn(&'a Manifest) -> I,
     warnings: &mut Vec<String>,
 ) -> (Index<'a, T>, Index<'a, T>) {
     (
@@ -212,21 +213,52 @@ impl Part for Module {
 }
 
 /// Computes every change from `old` to `new`, ordered by part (scopes, content, egress,
-/// remotes, providers, web triggers, app, modules) and within a part by identity.
+/// remotes, providers, web triggers, app, modules) and within a part by identity, and the
+/// warnings about either side.
 pub fn diff(sides: &Sides) -> Diff {
+    diff_parts(sides, false)
+}
+
+/// The changes of [`diff`] alone, without comparing the parts of the model both sides share
+/// (the same `Arc`: read once from the same section text, see [`crate::sections`]). A part
+/// compared with itself has no change, so the changes are the same; the warnings such a part
+/// would give are not computed. For `roa-diff log`, which compares thousands of versions that
+/// differ in one section each.
+pub fn changes(sides: &Sides) -> Vec<Change> {
+    diff_parts(sides, true).changes
+}
+
+fn diff_parts(s: &Sides, skip_shared: bool) -> Diff {
+    fn same<T>(skip: bool, old: &Arc<T>, new: &Arc<T>) -> bool {
+        skip && Arc::ptr_eq(old, new)
+    }
+    let (old, new) = (s.old, s.new);
     let mut d = Diff::default();
-    diff_scopes(sides, &mut d);
-    diff_content(sides, &mut d);
-    diff_egress(sides, &mut d);
-    diff_remotes_and_providers(sides, &mut d);
-    diff_webtriggers(sides, &mut d);
-    diff_app(sides, &mut d);
-    diff_modules(sides, &mut d);
+    if !same(skip_shared, &old.permissions, &new.permissions) {
+        diff_scopes(s, &mut d);
+        diff_content(s, &mut d);
+        diff_egress(s, &mut d);
+    }
+    // A provider's changes also depend on the remotes it uses.
+    let remotes_same = same(skip_shared, &old.remotes, &new.remotes);
+    if !(remotes_same && same(skip_shared, &old.providers, &new.providers)) {
+        diff_remotes_and_providers(s, &mut d);
+    }
+    let modules_same = same(skip_shared, &old.modules, &new.modules);
+    if !modules_same {
+        diff_webtriggers(s, &mut d);
+    }
+    if !same(skip_shared, &old.app, &new.app) {
+        diff_app(s, &mut d);
+    }
+    if !(modules_same && same(skip_shared, &old.connect_modules, &new.connect_modules)) {
+        diff_modules(s, &mut d);
+    }
     d
 }
 
 fn diff_scopes(s: &Sides, d: &mut Diff) {
-    let (old, new) = index_both(s, |m| &m.scopes, &mut d.warnings);
+    let (old, new) = index_both(s, |m| &m.permissions.scopes, &mut d.warnings);
     let old: BTreeMap<_, _> = old.into_iter().map(|(k, v)| (k, v.line)).collect();
     let new: BTreeMap<_, _> = new.into_iter().map(|(k, v)| (k, v.line)).collect();
     for (name, line) in &new {
@@ -258,7 +290,7 @@ fn diff_scopes(s: &Sides, d: &mut Diff) {
 fn diff_content(s: &Sides, d: &mut Diff) {
     let index = |m: &Manifest| {
         let mut map = BTreeMap::new();
-        for (kind, value) in &m.content {
+        for (kind, value) in &m.permissions.content {
             map.entry((*kind, value.value.clone()))
                 .or_insert(value.line);
         }
@@ -334,7 +366,7 @@ fn category_key(e: &Egress) -> Option<String> {
 }
 
 fn diff_egress(s: &Sides, d: &mut Diff) {
-    let (old, new) = index_both(s, |m| &m.egress, &mut d.warnings);
+    let (old, new) = index_both(s, |m| &m.permissions.egress, &mut d.warnings);
     let mut known: HashMap<&str, HashSet<&str>> = HashMap::new();
     for (kind, target) in old.keys() {
         if let EgressTarget::Address(a) = target {
@@ -428,7 +460,10 @@ fn diff_egress(s: &Sides, d: &mut Diff) {
             );
         }
     }
-    let (before, after) = (&s.old.configurable, &s.new.configurable);
+    let (before, after) = (
+        &s.old.permissions.configurable,
+        &s.new.permissions.configurable,
+    );
     if before.value != after.value {
         let (rule, line, verb) = if after.value {
             (
@@ -474,7 +509,7 @@ fn operation_set(r: &Remote) -> BTreeSet<&str> {
 }
 
 fn diff_remotes_and_providers(s: &Sides, d: &mut Diff) {
-    let (old, new) = index_both(s, |m| &m.remotes, &mut d.warnings);
+    let (old, new) = index_both(s, |m| m.remotes.iter(), &mut d.warnings);
     // Remotes whose address a provider would lose: removed or re-pointed.
     let mut lost_address: BTreeMap<&str, &'static str> = BTreeMap::new();
     for (key, r) in &new {
@@ -619,7 +654,7 @@ fn diff_operations(before: &Remote, after: &Remote, d: &mut Diff) {
 }
 
 fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'static str>) {
-    let (old, new) = index_both(s, |m| &m.providers, &mut d.warnings);
+    let (old, new) = index_both(s, |m| m.providers.iter(), &mut d.warnings);
     let provider_json = |p: &Provider| {
         json!({
             "key": p.key,
@@ -703,7 +738,7 @@ fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'stati
 }
 
 fn diff_webtriggers(s: &Sides, d: &mut Diff) {
-    let (old, new) = index_both(s, |m| &m.webtriggers, &mut d.warnings);
+    let (old, new) = index_both(s, |m| &m.modules.webtriggers, &mut d.warnings);
     let kind = |t: &WebTrigger| if t.dynamic.value { "dynamic" } else { "static" };
     for (key, t) in &new {
         match old.get(key) {
@@ -757,7 +792,7 @@ fn diff_webtriggers(s: &Sides, d: &mut Diff) {
 }
 
 fn diff_app(s: &Sides, d: &mut Diff) {
-    if let (Some(before), Some(after)) = (&s.old.app_id, &s.new.app_id) {
+    if let (Some(before), Some(after)) = (s.old.app_id(), s.new.app_id()) {
         if before != after {
             d.warnings.push(format!(
                 "{}: app.id differs from {} (`{before}` -> `{after}`): these look like two different apps; the verdict treats the new one as an update of the old",
@@ -765,7 +800,7 @@ fn diff_app(s: &Sides, d: &mut Diff) {
             ));
         }
     }
-    let (before, after) = (&s.old.licensing, &s.new.licensing);
+    let (before, after) = (&s.old.app.licensing, &s.new.app.licensing);
     if before.value != after.value {
         d.push(
             RuleId::LicensingChanged,
@@ -783,7 +818,10 @@ fn diff_app(s: &Sides, d: &mut Diff) {
             json!(after.value),
         );
     }
-    let (before, after) = (s.old.connect_key.as_ref(), s.new.connect_key.as_ref());
+    let (before, after) = (
+        s.old.app.connect_key.as_ref(),
+        s.new.app.connect_key.as_ref(),
+    );
     if before.map(|k| &k.value) != after.map(|k| &k.value) {
         let message = match (before, after) {
             (None, Some(a)) => format!("Connect key set to `{}`", a.value),
@@ -808,7 +846,7 @@ fn diff_app(s: &Sides, d: &mut Diff) {
 }
 
 fn diff_modules(s: &Sides, d: &mut Diff) {
-    let (old, new) = index_both(s, |m| &m.modules, &mut d.warnings);
+    let (old, new) = index_both(s, |m| m.all_modules(), &mut d.warnings);
     for (id, m) in &new {
         if !old.contains_key(id) {
             d.push(

@@ -373,6 +373,19 @@ pub struct Node<'a> {
 }
 
 impl<'a> Node<'a> {
+    /// A top-level section's value read on its own, without positions: the node
+    /// `Document::root().field(key)` gives for it in a document without line numbers (`None`
+    /// for a null value, which reads as absent).
+    pub fn section(doc_name: &'a str, key: &str, value: &'a Value) -> Option<Node<'a>> {
+        (!value.is_null()).then(|| Node {
+            doc_name,
+            value,
+            pos: None,
+            line: None,
+            path: key.to_string(),
+        })
+    }
+
     /// An error about this node, naming file, line and key path.
     pub fn error(&self, message: impl Into<String>) -> Error {
         let e = Error::new(self.doc_name, message).at(self.line);

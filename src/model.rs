@@ -2,6 +2,8 @@
 //! Atlassian eligibility (SPEC §2), read with type checks and effective defaults applied.
 //! Everything else in the manifest is ignored here (and kept by the loader).
 
+use std::sync::Arc;
+
 use serde_json::Value as Json;
 
 use crate::error::Result;
@@ -38,7 +40,7 @@ pub enum EgressTarget {
     Remote(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Egress {
     pub kind: &'static str,
     pub target: EgressTarget,
@@ -68,7 +70,7 @@ impl Egress {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Remote {
     pub key: String,
     pub line: Option<usize>,
@@ -95,7 +97,7 @@ impl Remote {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebTrigger {
     pub key: String,
     pub line: Option<usize>,
@@ -109,7 +111,7 @@ impl WebTrigger {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Provider {
     pub key: String,
     pub line: Option<usize>,
@@ -124,7 +126,7 @@ impl Provider {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Module {
     /// `modules` or `connectModules`.
     pub section: &'static str,
@@ -141,22 +143,47 @@ impl Module {
     }
 }
 
-/// One manifest, normalized. Lists keep every entry in document order (RoA looks at all of
-/// them); the diff uses the first entry of each identity.
-#[derive(Debug, Clone, Default)]
-pub struct Manifest {
-    pub app_id: Option<String>,
+/// What the `app` section gives the model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct App {
+    pub id: Option<String>,
+    pub licensing: Located<bool>,
+    pub connect_key: Option<Located<String>>,
+}
+
+/// What the `permissions` section gives the model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Permissions {
     pub scopes: Vec<Located<String>>,
     /// (kind, value): `scripts`/`styles` and e.g. `unsafe-inline`.
     pub content: Vec<(&'static str, Located<String>)>,
     pub egress: Vec<Egress>,
     pub configurable: Located<bool>,
-    pub remotes: Vec<Remote>,
+}
+
+/// What a `modules` or `connectModules` section gives the model (web triggers only come from
+/// `modules`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Modules {
     pub webtriggers: Vec<WebTrigger>,
-    pub providers: Vec<Provider>,
-    pub licensing: Located<bool>,
-    pub connect_key: Option<Located<String>>,
     pub modules: Vec<Module>,
+}
+
+/// One manifest, normalized. Lists keep every entry in document order (RoA looks at all of
+/// them); the diff uses the first entry of each identity.
+///
+/// Each part comes from one top-level section and is read from it alone, so a part can be
+/// shared (`Arc`) by every version whose section has the same text (`roa-diff log`, see
+/// [`crate::sections`]); the diff skips a part both sides share.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Manifest {
+    pub app: Arc<App>,
+    pub permissions: Arc<Permissions>,
+    pub remotes: Arc<Vec<Remote>>,
+    /// `providers.auth`.
+    pub providers: Arc<Vec<Provider>>,
+    pub modules: Arc<Modules>,
+    pub connect_modules: Arc<Modules>,
 }
 
 impl<T: Default> Default for Located<T> {
@@ -168,52 +195,122 @@ impl<T: Default> Default for Located<T> {
     }
 }
 
+/// The top-level sections the model reads, in the order it reads them (the first error in
+/// this order is the one reported).
+pub const MODEL_SECTIONS: &[&str] = &[
+    "app",
+    "permissions",
+    "remotes",
+    "providers",
+    "modules",
+    "connectModules",
+];
+
+/// The part of the model one top-level section gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    App(Arc<App>),
+    Permissions(Arc<Permissions>),
+    Remotes(Arc<Vec<Remote>>),
+    Providers(Arc<Vec<Provider>>),
+    Modules(Arc<Modules>),
+    ConnectModules(Arc<Modules>),
+}
+
+impl Part {
+    /// Reads the part of the top-level section `key` (one of [`MODEL_SECTIONS`]) from its
+    /// node, checking the type of every key it reads; `None` for any other section.
+    pub fn read(key: &str, node: &Node) -> Result<Option<Part>> {
+        Ok(Some(match key {
+            "app" => Part::App(Arc::new(read_app(node)?)),
+            "permissions" => Part::Permissions(Arc::new(read_permissions(node)?)),
+            "remotes" => Part::Remotes(Arc::new(
+                node.seq()?.iter().map(read_remote).collect::<Result<_>>()?,
+            )),
+            "providers" => Part::Providers(Arc::new(match node.field("auth")? {
+                Some(list) => list
+                    .seq()?
+                    .iter()
+                    .map(read_provider)
+                    .collect::<Result<_>>()?,
+                None => Vec::new(),
+            })),
+            "modules" => Part::Modules(Arc::new(read_modules(node, "modules")?)),
+            "connectModules" => {
+                Part::ConnectModules(Arc::new(read_modules(node, "connectModules")?))
+            }
+            _ => return Ok(None),
+        }))
+    }
+}
+
 impl Manifest {
     /// Reads the model from a parsed document, checking the type of every key it reads.
     pub fn from_document(doc: &Document) -> Result<Manifest> {
         let root = doc.root();
         let mut m = Manifest::default();
-        if let Some(app) = root.field("app")? {
-            m.app_id = app.opt_str("id")?.map(|(s, _)| s.to_string());
-            if let Some((enabled, line)) = app
-                .field("licensing")?
-                .map(|l| l.opt_bool("enabled"))
-                .transpose()?
-                .flatten()
-            {
-                m.licensing = Located {
-                    value: enabled,
-                    line,
-                };
+        for key in MODEL_SECTIONS {
+            if let Some(node) = root.field(key)? {
+                if let Some(part) = Part::read(key, &node)? {
+                    m.set(part);
+                }
             }
-            if let Some(connect) = app.field("connect")? {
-                m.connect_key = connect.opt_str("key")?.map(|(k, line)| Located {
-                    value: k.to_string(),
-                    line,
-                });
-            }
-        }
-        if let Some(permissions) = root.field("permissions")? {
-            read_permissions(&permissions, &mut m)?;
-        }
-        if let Some(remotes) = root.field("remotes")? {
-            for entry in remotes.seq()? {
-                m.remotes.push(read_remote(&entry)?);
-            }
-        }
-        if let Some(providers) = root.at_path(&["providers", "auth"])? {
-            for entry in providers.seq()? {
-                m.providers.push(read_provider(&entry)?);
-            }
-        }
-        if let Some(modules) = root.field("modules")? {
-            read_modules(&modules, "modules", &mut m)?;
-        }
-        if let Some(modules) = root.field("connectModules")? {
-            read_modules(&modules, "connectModules", &mut m)?;
         }
         Ok(m)
     }
+
+    /// Puts one section's part in place.
+    pub fn set(&mut self, part: Part) {
+        match part {
+            Part::App(p) => self.app = p,
+            Part::Permissions(p) => self.permissions = p,
+            Part::Remotes(p) => self.remotes = p,
+            Part::Providers(p) => self.providers = p,
+            Part::Modules(p) => self.modules = p,
+            Part::ConnectModules(p) => self.connect_modules = p,
+        }
+    }
+
+    /// `app.id`.
+    pub fn app_id(&self) -> Option<&str> {
+        self.app.id.as_deref()
+    }
+
+    /// Every module of `modules` (but web triggers), then of `connectModules`.
+    pub fn all_modules(&self) -> impl Iterator<Item = &Module> {
+        self.modules
+            .modules
+            .iter()
+            .chain(&self.connect_modules.modules)
+    }
+}
+
+/// `key.enabled` under `node`, with its line, when given.
+fn enabled_flag(node: &Node, key: &str) -> Result<Option<(bool, Option<usize>)>> {
+    match node.field(key)? {
+        Some(flag) => flag.opt_bool("enabled"),
+        None => Ok(None),
+    }
+}
+
+fn read_app(app: &Node) -> Result<App> {
+    let mut out = App {
+        id: app.opt_str("id")?.map(|(s, _)| s.to_string()),
+        ..App::default()
+    };
+    if let Some((enabled, line)) = enabled_flag(app, "licensing")? {
+        out.licensing = Located {
+            value: enabled,
+            line,
+        };
+    }
+    if let Some(connect) = app.field("connect")? {
+        out.connect_key = connect.opt_str("key")?.map(|(k, line)| Located {
+            value: k.to_string(),
+            line,
+        });
+    }
+    Ok(out)
 }
 
 fn located_str(node: &Node) -> Result<Located<String>> {
@@ -223,7 +320,8 @@ fn located_str(node: &Node) -> Result<Located<String>> {
     })
 }
 
-fn read_permissions(permissions: &Node, m: &mut Manifest) -> Result<()> {
+fn read_permissions(permissions: &Node) -> Result<Permissions> {
+    let mut m = Permissions::default();
     if let Some(scopes) = permissions.field("scopes")? {
         if matches!(scopes.value, serde_yaml::Value::Mapping(_)) {
             // Map form: name -> options. Only the names are compared.
@@ -256,19 +354,14 @@ fn read_permissions(permissions: &Node, m: &mut Manifest) -> Result<()> {
                 }
             }
         }
-        if let Some((enabled, line)) = external
-            .field("configurable")?
-            .map(|c| c.opt_bool("enabled"))
-            .transpose()?
-            .flatten()
-        {
+        if let Some((enabled, line)) = enabled_flag(&external, "configurable")? {
             m.configurable = Located {
                 value: enabled,
                 line,
             };
         }
     }
-    Ok(())
+    Ok(m)
 }
 
 fn read_egress(item: &Node, kind: &'static str) -> Result<Egress> {
@@ -408,12 +501,7 @@ fn read_remote(entry: &Node) -> Result<Remote> {
     let mut exposed_tokens = Vec::new();
     if let Some(auth) = entry.field("auth")? {
         for token in ["appSystemToken", "appUserToken"] {
-            if let Some((true, line)) = auth
-                .field(token)?
-                .map(|t| t.opt_bool("enabled"))
-                .transpose()?
-                .flatten()
-            {
+            if let Some((true, line)) = enabled_flag(&auth, token)? {
                 exposed_tokens.push((token, line));
             }
         }
@@ -464,7 +552,8 @@ fn read_provider(entry: &Node) -> Result<Provider> {
     })
 }
 
-fn read_modules(section: &Node, name: &'static str, m: &mut Manifest) -> Result<()> {
+fn read_modules(section: &Node, name: &'static str) -> Result<Modules> {
+    let mut m = Modules::default();
     for (kind, list) in section.entries()? {
         for entry in list.seq()? {
             let key = entry.required_str("key")?.to_string();
@@ -505,7 +594,7 @@ fn read_modules(section: &Node, name: &'static str, m: &mut Manifest) -> Result<
             });
         }
     }
-    Ok(())
+    Ok(m)
 }
 
 #[cfg(test)]

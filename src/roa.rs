@@ -73,56 +73,84 @@ pub struct Reason {
 /// Why a manifest is not eligible; empty means eligible.
 pub fn reasons(m: &Manifest) -> Vec<Reason> {
     let mut out = Vec::new();
-    let mut add = |code: ReasonCode, path: String, line: Option<usize>| {
+    each_reason(m, |code, path, line| {
         out.push(Reason {
             code: code.code,
-            path,
+            path: path(),
             line,
-        })
-    };
-    for r in &m.remotes {
-        add(HAS_REMOTES, r.path(), r.line);
+        });
+        true
+    });
+    out.sort_by_key(|r| REASON_CODES.iter().position(|c| c.code == r.code));
+    out
+}
+
+/// Whether a manifest is eligible: [`reasons`] is empty, found without building any of them
+/// (`roa-diff log` asks this of thousands of versions).
+pub fn eligible(m: &Manifest) -> bool {
+    let mut eligible = true;
+    each_reason(m, |_, _, _| {
+        eligible = false;
+        false
+    });
+    eligible
+}
+
+/// Calls `found` with each entry that makes `m` ineligible (its code, a function that gives
+/// its path, its line) until `found` returns false.
+fn each_reason(
+    m: &Manifest,
+    mut found: impl FnMut(ReasonCode, &dyn Fn() -> String, Option<usize>) -> bool,
+) {
+    macro_rules! found {
+        ($code:expr, $path:expr, $line:expr) => {
+            if !found($code, &|| $path, $line) {
+                return;
+            }
+        };
     }
-    for e in &m.egress {
+    for r in m.remotes.iter() {
+        found!(HAS_REMOTES, r.path(), r.line);
+    }
+    for e in &m.permissions.egress {
         let allowed = matches!(e.target, EgressTarget::Address(_))
             && e.is_analytics()
             && !e.in_scope_eud.value;
         if !allowed {
-            add(HAS_DEFINED_EGRESS, e.path(), e.line);
+            found!(HAS_DEFINED_EGRESS, e.path(), e.line);
         }
     }
-    if m.configurable.value {
-        add(
+    let configurable = &m.permissions.configurable;
+    if configurable.value {
+        found!(
             HAS_DEFINED_EGRESS,
             "permissions.external.configurable.enabled".into(),
-            m.configurable.line,
+            configurable.line
         );
     }
-    for w in m.webtriggers.iter().filter(|w| w.dynamic.value) {
-        add(HAS_EGRESS_WEBTRIGGER_MODULE, w.path(), w.line);
+    for w in m.modules.webtriggers.iter().filter(|w| w.dynamic.value) {
+        found!(HAS_EGRESS_WEBTRIGGER_MODULE, w.path(), w.line);
     }
-    for module in &m.modules {
+    for module in m.all_modules() {
         if module.section == "connectModules" {
-            add(HAS_CONNECT_MODULES, module.path(), module.line);
+            found!(HAS_CONNECT_MODULES, module.path(), module.line);
         } else if module.kind == "sql" && !module.dare_compliant {
-            add(
+            found!(
                 HAS_NON_DARE_COMPLIANT_SQL_MODULE,
                 module.path(),
-                module.line,
+                module.line
             );
         }
     }
-    for r in &m.remotes {
+    for r in m.remotes.iter() {
         for (token, line) in &r.exposed_tokens {
-            add(
+            found!(
                 HAS_EXPOSED_CREDENTIALS,
                 format!("{}.auth.{token}.enabled", r.path()),
-                *line,
+                *line
             );
         }
     }
-    out.sort_by_key(|r| REASON_CODES.iter().position(|c| c.code == r.code));
-    out
 }
 
 /// What an update does to eligibility.

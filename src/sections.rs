@@ -12,14 +12,15 @@
 //! `None` and the caller parses the whole text as before, which also gives every error. The
 //! equivalence with `serde_yaml` is checked in `tests/sections_equivalence.rs`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_yaml::{Mapping, Value};
 
 use crate::error::Result;
-use crate::load::{document_from_value, Document, LoadOptions, Source};
+use crate::load::{document_from_value, Document, LoadOptions, Node, Source};
+use crate::model::{Manifest, Part};
 
 /// Section text kept per generation of the cache. A history is loaded in order, so the sections
 /// a version shares are those of the versions just before it; this holds a few hundred of them
@@ -30,7 +31,37 @@ const GENERATION_BYTES: usize = 256 * 1024;
 /// one-entry mapping. The first thread to need it parses it; another that needs it meanwhile
 /// waits for that parse instead of repeating it (two loader threads load neighbouring versions,
 /// which share the section the one commit between them did not change).
-type Cell = Arc<OnceLock<Option<(Value, Value)>>>;
+type Cell = Arc<OnceLock<Option<Section>>>;
+
+/// A section parsed alone, and the part of the model read from it once asked for: every
+/// version with this section text shares that part (the same `Arc`), so neither the value nor
+/// the part is built again, and the diff skips a part both sides share.
+struct Section {
+    key: Value,
+    value: Value,
+    /// `Ok(None)`: a section the model does not read; `Err`: the model refuses it (the whole
+    /// parse gives the error, with its line).
+    part: OnceLock<std::result::Result<Option<Part>, ()>>,
+}
+
+impl Section {
+    fn part(&self) -> std::result::Result<Option<&Part>, ()> {
+        let read = || {
+            let Some(key) = self.key.as_str() else {
+                return Ok(None);
+            };
+            // What `Node::field` gives the model for this section in the whole document.
+            match Node::section("", key, &self.value) {
+                None => Ok(None),
+                Some(node) => Part::read(key, &node).map_err(|_| ()),
+            }
+        };
+        match self.part.get_or_init(read) {
+            Ok(part) => Ok(part.as_ref()),
+            Err(()) => Err(()),
+        }
+    }
+}
 
 /// Parsed top-level sections by exact text, shared by the threads that load a history.
 #[derive(Default)]
@@ -105,33 +136,70 @@ impl SectionCache {
         if (text.len() as u64).saturating_mul(2) > max_nodes {
             return None;
         }
+        let (cells, parsed) = self.parsed_sections(text, max_nodes)?;
+        let mut root = Mapping::with_capacity(cells.len());
+        for section in sections_of(&cells) {
+            // serde_yaml refuses a repeated key; the whole parse gives that error.
+            if root.contains_key(&section.key) {
+                return None;
+            }
+            root.insert(section.key.clone(), section.value.clone());
+        }
+        self.count(cells.len(), parsed);
+        Some(Value::Mapping(root))
+    }
+
+    /// The model of `text` put together from the parts of its sections, each read once per
+    /// section text, or `None` when the section path does not answer for it: where
+    /// [`SectionCache::read`] does not, where a part fails to read (the whole parse gives the
+    /// error), and where the model needs the whole value (an `environment` section: its
+    /// variables are interpolated into every other section). When it answers, the model is
+    /// the one [`Manifest::from_document`] reads from the whole text.
+    pub fn manifest(&self, text: &str, max_nodes: u64) -> Option<Manifest> {
+        if (text.len() as u64).saturating_mul(2) > max_nodes {
+            return None;
+        }
+        let (cells, parsed) = self.parsed_sections(text, max_nodes)?;
+        let mut keys = HashSet::with_capacity(cells.len());
+        let mut model = Manifest::default();
+        for section in sections_of(&cells) {
+            if !keys.insert(&section.key) || section.key.as_str() == Some("environment") {
+                return None;
+            }
+            if let Some(part) = section.part().ok()? {
+                model.set(part.clone());
+            }
+        }
+        self.count(cells.len(), parsed);
+        Some(model)
+    }
+
+    /// The cells of `text`'s sections, every one parsed to a one-entry mapping (`None`
+    /// otherwise), and how many of them this call parsed.
+    fn parsed_sections(&self, text: &str, max_nodes: u64) -> Option<(Vec<Cell>, usize)> {
         let sections = split(text)?;
         // Locked once, to take every section's cell; the parses run unlocked, in parallel with
         // the other loader threads. A section's result does not depend on `max_nodes`: within
-        // the bound above, no section can reach it.
+        // the bound checked by the callers, no section can reach it.
         let cells: Vec<Cell> = {
             let mut cache = self.lock();
             sections.iter().map(|s| cache.cell(s)).collect()
         };
         let mut parsed = 0;
-        let mut root = Mapping::with_capacity(cells.len());
         for (cell, text) in cells.iter().zip(&sections) {
-            let (key, value) = cell
-                .get_or_init(|| {
-                    parsed += 1;
-                    parse_section(text, max_nodes)
-                })
-                .as_ref()?;
-            // serde_yaml refuses a repeated key; the whole parse gives that error.
-            if root.contains_key(key) {
-                return None;
-            }
-            root.insert(key.clone(), value.clone());
+            cell.get_or_init(|| {
+                parsed += 1;
+                parse_section(text, max_nodes)
+            })
+            .as_ref()?;
         }
+        Some((cells, parsed))
+    }
+
+    fn count(&self, sections: usize, parsed: usize) {
         self.versions.fetch_add(1, Ordering::Relaxed);
-        self.sections.fetch_add(sections.len(), Ordering::Relaxed);
+        self.sections.fetch_add(sections, Ordering::Relaxed);
         self.parsed.fetch_add(parsed, Ordering::Relaxed);
-        Some(Value::Mapping(root))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Generations> {
@@ -153,11 +221,32 @@ pub fn parse(source: &Source, options: &LoadOptions, cache: &SectionCache) -> Re
     crate::load::parse(source, options)
 }
 
-/// The pair of one section parsed alone: `None` unless it is a mapping of exactly one entry
-/// (a section cut in the middle of a construct fails or has another shape).
-fn parse_section(text: &str, max_nodes: u64) -> Option<(Value, Value)> {
+/// [`SectionCache::manifest`] for a source, when no line numbers are wanted (a model put
+/// together from sections has none). `None`: the caller loads it the whole way.
+pub fn manifest(source: &Source, options: &LoadOptions, cache: &SectionCache) -> Option<Manifest> {
+    if options.lines {
+        return None;
+    }
+    cache.manifest(&source.text, crate::limits::max_nodes(options.max_bytes))
+}
+
+/// The sections of cells [`SectionCache::parsed_sections`] filled.
+fn sections_of(cells: &[Cell]) -> impl Iterator<Item = &Section> {
+    cells.iter().filter_map(|cell| cell.get()?.as_ref())
+}
+
+/// One section parsed alone: `None` unless it is a mapping of exactly one entry (a section cut
+/// in the middle of a construct fails or has another shape).
+fn parse_section(text: &str, max_nodes: u64) -> Option<Section> {
     match crate::reader::read(text, max_nodes, false)? {
-        (Value::Mapping(mapping), _) if mapping.len() == 1 => mapping.into_iter().next(),
+        (Value::Mapping(mapping), _) if mapping.len() == 1 => {
+            let (key, value) = mapping.into_iter().next()?;
+            Some(Section {
+                key,
+                value,
+                part: OnceLock::new(),
+            })
+        }
         _ => None,
     }
 }

@@ -2,34 +2,14 @@
 //! apps' histories): no error, diff(a, a) is none, and every addition of a -> b comes back as
 //! the matching removal in b -> a. Skipped, with a note, when the corpus is absent.
 
+mod common;
+
+use common::{corpus_dir, corpus_pairs as pairs};
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use roa_diff::load::{read_file, LoadOptions, Source};
 use roa_diff::report::{compare, Report, UpdateLevel};
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("ROA_DIFF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    dir.join("INDEX.tsv").exists().then_some(dir)
-}
-
-/// (parent_file, file) for every row with a predecessor that differs.
-fn pairs(dir: &Path) -> Vec<(String, String)> {
-    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
-    let mut lines = index.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (file, parent) = (col("file"), col("parent_file"));
-    lines
-        .filter_map(|line| {
-            let cells: Vec<&str> = line.split('\t').collect();
-            let (f, p) = (cells.get(file)?, cells.get(parent)?);
-            (!p.is_empty() && p != f).then(|| (p.to_string(), f.to_string()))
-        })
-        .collect()
-}
 
 fn run(a: &Source, b: &Source) -> Result<Report, String> {
     compare(Some(a), b, &LoadOptions::default()).map_err(|e| e.to_string())
@@ -114,10 +94,8 @@ fn every_format_renders_every_corpus_pair() {
         println!("note: ../shared/corpus/INDEX.tsv not found; corpus test skipped");
         return;
     };
-    let schema_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/output.schema.json"),
-    )
-    .unwrap();
+    let schema_text =
+        std::fs::read_to_string(common::root().join("docs/output.schema.json")).unwrap();
     let validator =
         jsonschema::validator_for(&serde_json::from_str(&schema_text).unwrap()).unwrap();
     let options = MarkdownOptions {

@@ -7,11 +7,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
 use roa_diff::load::{parse, source_from_bytes, LoadOptions, Source};
+use roa_diff::model::Manifest;
+use roa_diff::report::{compare_loaded, load_manifest, load_manifest_with, verdict};
 use roa_diff::sections::SectionCache;
 use serde_yaml::Value;
 
@@ -51,7 +53,49 @@ fn agrees(cache: &SectionCache, text: &str) -> bool {
         (Err(e), Err(g)) => assert_eq!(e.to_string(), g.to_string(), "{text:?}"),
         (e, g) => panic!("load::parse {e:?}, section path {g:?}: {text:?}"),
     }
+    model_agrees(cache, &source, answered.as_ref());
     answered.is_some()
+}
+
+/// The model put together from cached section parts against the model read from the whole
+/// document: equal wherever the section path answers, and it answers wherever the value path
+/// does, unless an `environment` section needs the whole value. Asked again, it shares every
+/// part (the same `Arc`) with the first answer.
+fn model_agrees(cache: &SectionCache, source: &Source, value: Option<&Value>) {
+    let text = &source.text;
+    let whole = parse(source, &options()).and_then(|d| Manifest::from_document(&d));
+    let model = cache.manifest(text, max_nodes());
+    match (&model, &whole) {
+        (Some(m), Ok(w)) => assert_eq!(m, w, "{text:?}"),
+        (Some(m), Err(e)) => panic!("model {m:?} where the whole document fails ({e}): {text:?}"),
+        (None, Ok(_)) => assert!(
+            value.is_none_or(|v| v.get("environment").is_some()),
+            "the value path answered but the model path did not: {text:?}"
+        ),
+        (None, Err(_)) => {}
+    }
+    let (Some(first), Some(value)) = (model, value) else {
+        return;
+    };
+    let again = cache.manifest(text, max_nodes()).expect("answers again");
+    let shared = [
+        ("app", Arc::ptr_eq(&first.app, &again.app)),
+        (
+            "permissions",
+            Arc::ptr_eq(&first.permissions, &again.permissions),
+        ),
+        ("remotes", Arc::ptr_eq(&first.remotes, &again.remotes)),
+        ("providers", Arc::ptr_eq(&first.providers, &again.providers)),
+        ("modules", Arc::ptr_eq(&first.modules, &again.modules)),
+        (
+            "connectModules",
+            Arc::ptr_eq(&first.connect_modules, &again.connect_modules),
+        ),
+    ];
+    for (key, shared) in shared {
+        let present = value.get(key).is_some_and(|v| !v.is_null());
+        assert_eq!(shared, present, "part {key} of {text:?}");
+    }
 }
 
 /// Every `.yml` under `dir`, recursively, read as the CLI reads it; (files, answered).
@@ -109,13 +153,10 @@ fn fixture_cases() {
 
 #[test]
 fn corpus() {
-    let dir = std::env::var_os("ROA_DIFF_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::root().join("../shared/corpus"));
-    if !dir.join("INDEX.tsv").exists() {
+    let Some(dir) = common::corpus_dir() else {
         println!("note: ../shared/corpus/INDEX.tsv not found; corpus test skipped");
         return;
-    }
+    };
     let cache = SectionCache::new();
     let (files, answered) = check_tree(&cache, &dir, is_yaml);
     println!("corpus: section path answered for {answered} of {files} manifests");
@@ -328,4 +369,81 @@ fn fixture_texts() -> &'static [String] {
         out.sort();
         out
     })
+}
+
+/// Whether `log`'s verdict on a pair loaded through one cache (the parts both versions share
+/// are the same `Arc`, and the diff skips them) is the report's on the pair loaded the whole
+/// way: update level, eligibility change and every change, in order. `None`: a side fails to
+/// load (both ways, checked above). `Some(true)`: the versions shared at least one part.
+fn verdict_agrees(cache: &SectionCache, old: &str, new: &str) -> Option<bool> {
+    let source = |name: &str, text: &str| Source {
+        name: name.into(),
+        text: text.into(),
+    };
+    let (old, new) = (source("old.yml", old), source("new.yml", new));
+    let shared_old = load_manifest_with(old.clone(), &options(), Some(cache)).ok()?;
+    let shared_new = load_manifest_with(new.clone(), &options(), Some(cache)).ok()?;
+    let whole_old = load_manifest(old, &options()).unwrap();
+    let whole_new = load_manifest(new, &options()).unwrap();
+    let (a, b) = (&shared_old.model, &shared_new.model);
+    for (old, report) in [
+        (Some(a), compare_loaded(Some(&whole_old), &whole_new)),
+        (None, compare_loaded(None, &whole_new)),
+    ] {
+        let got = verdict(old, b);
+        assert_eq!(got.update, report.update, "{}", whole_new.source.text);
+        assert_eq!(got.roa, report.roa, "{}", whole_new.source.text);
+        assert_eq!(got.changes, report.changes, "{}", whole_new.source.text);
+    }
+    Some(
+        Arc::ptr_eq(&a.app, &b.app)
+            || Arc::ptr_eq(&a.permissions, &b.permissions)
+            || Arc::ptr_eq(&a.remotes, &b.remotes)
+            || Arc::ptr_eq(&a.providers, &b.providers)
+            || Arc::ptr_eq(&a.modules, &b.modules)
+            || Arc::ptr_eq(&a.connect_modules, &b.connect_modules),
+    )
+}
+
+/// [`verdict_agrees`] on each pair, through one cache; at least `min` pairs must load, and
+/// more than half of them share a part (so that skipping shared parts is what is tested).
+fn verdicts_agree(what: &str, pairs: impl Iterator<Item = (String, String)>, min: usize) {
+    let cache = SectionCache::new();
+    let (mut loaded, mut sharing) = (0, 0);
+    for (old, new) in pairs {
+        if let Some(shared) = verdict_agrees(&cache, &old, &new) {
+            loaded += 1;
+            sharing += usize::from(shared);
+        }
+    }
+    println!("{what}: {loaded} pairs, {sharing} sharing a part");
+    assert!(
+        loaded > min && sharing * 2 > loaded,
+        "{what}: {loaded} pairs, {sharing} sharing"
+    );
+}
+
+#[test]
+fn verdicts_on_shared_parts_are_the_reports_on_fixture_cases() {
+    let cases = std::fs::read_dir(common::root().join("testdata/cases")).unwrap();
+    let pairs = cases.flatten().filter_map(|case| {
+        let read = |side: &str| std::fs::read_to_string(case.path().join(side)).ok();
+        Some((read("old.yml")?, read("new.yml")?))
+    });
+    verdicts_agree("fixture cases", pairs, 100);
+}
+
+#[test]
+fn verdicts_on_shared_parts_are_the_reports_on_the_corpus() {
+    let Some(dir) = common::corpus_dir() else {
+        println!("note: ../shared/corpus/INDEX.tsv not found; corpus test skipped");
+        return;
+    };
+    let read = |file: &str| std::fs::read_to_string(dir.join(file)).unwrap();
+    let pairs = common::corpus_pairs(&dir).into_iter();
+    verdicts_agree(
+        "corpus",
+        pairs.map(|(old, new)| (read(&old), read(&new))),
+        300,
+    );
 }

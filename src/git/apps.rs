@@ -25,7 +25,7 @@ pub struct Found {
 
 impl Found {
     fn app_id(&self) -> Option<&str> {
-        self.loaded.model.app_id.as_deref()
+        self.loaded.model.app_id()
     }
 }
 
@@ -70,8 +70,7 @@ pub fn as_forge_manifest(loaded: Result<Loaded>, text: Option<String>) -> Option
     match loaded {
         Ok(l) => l
             .model
-            .app_id
-            .as_deref()
+            .app_id()
             .is_some_and(|id| id.starts_with(APP_ID_PREFIX))
             .then_some(Ok(l)),
         Err(e) => match text {
@@ -264,7 +263,7 @@ mod tests {
                 text,
             };
             recognize(path, source, &LoadOptions::default()).map(|r| {
-                r.map(|l| l.model.app_id.unwrap_or_default())
+                r.map(|l| l.model.app_id().unwrap_or_default().to_string())
                     .map_err(|e| e.message)
             })
         };

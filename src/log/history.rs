@@ -18,7 +18,7 @@ use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapsho
 use crate::git::{or_head, resolve_commit, tags_by_commit};
 use crate::load::LoadOptions;
 use crate::report::apps::AppStatus;
-use crate::report::{load_manifest, Loaded, UpdateLevel};
+use crate::report::{load_manifest, verdict, Loaded, UpdateLevel};
 use crate::roa::RoaChange;
 use crate::rules::Level;
 
@@ -248,15 +248,17 @@ impl<'r> History<'r> {
                     Pair::Added(n) => (None, new.get(&n.path).copied()),
                     Pair::Removed(o) => (old.get(&o.path).copied(), None),
                 };
-                let cached = self.summaries.get(&key).cloned();
                 // A pair seen before is not compared again.
-                let app = app_report_with(pair, cached.is_none());
-                let summary = cached.unwrap_or_else(|| {
-                    self.pairs_classified += 1;
-                    let summary = Rc::new(summarize(&app));
-                    self.summaries.insert(key, summary.clone());
-                    summary
-                });
+                let summary = match self.summaries.get(&key) {
+                    Some(known) => known.clone(),
+                    None => {
+                        self.pairs_classified += 1;
+                        let summary = Rc::new(summarize(&pair));
+                        self.summaries.insert(key, summary.clone());
+                        summary
+                    }
+                };
+                let app = app_report_with(pair, false);
                 AppChange {
                     path: app.path,
                     old_path: app.old_path,
@@ -393,23 +395,29 @@ impl<'r> History<'r> {
     }
 }
 
-/// The file-independent part of an app report.
-fn summarize(app: &crate::report::apps::AppReport) -> Summary {
-    match &app.report {
-        None => Summary {
-            update: None,
-            roa: None,
-            changes: Vec::new(),
-        },
-        Some(r) => Summary {
-            update: Some(r.update),
-            roa: Some(r.roa),
-            changes: r
-                .changes
-                .iter()
-                .map(|c| (c.level, c.rule.as_str(), c.path.clone()))
-                .collect(),
-        },
+/// The file-independent part of a pair's app report: what [`app_report_with`] would report
+/// for it, from the models alone.
+pub fn summarize(pair: &Pair) -> Summary {
+    let (old, new) = match pair {
+        Pair::Removed(_) => {
+            return Summary {
+                update: None,
+                roa: None,
+                changes: Vec::new(),
+            }
+        }
+        Pair::Added(new) => (None, new),
+        Pair::Both(old, new) => (Some(&old.loaded.model), new),
+    };
+    let verdict = verdict(old, &new.loaded.model);
+    Summary {
+        update: Some(verdict.update),
+        roa: Some(verdict.roa),
+        changes: verdict
+            .changes
+            .into_iter()
+            .map(|c| (c.level, c.rule.as_str(), c.path))
+            .collect(),
     }
 }
 

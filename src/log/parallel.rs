@@ -158,8 +158,8 @@ mod tests {
                 Ok(l) => {
                     assert_ne!(i % 7, 3);
                     assert_eq!(
-                        l.model.app_id,
-                        Some(format!("ari:cloud:ecosystem::app/{i}"))
+                        l.model.app_id(),
+                        Some(format!("ari:cloud:ecosystem::app/{i}").as_str())
                     );
                 }
                 Err(e) => {

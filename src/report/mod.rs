@@ -123,6 +123,10 @@ pub fn load_manifest_with(
     options: &LoadOptions,
     sections: Option<&SectionCache>,
 ) -> Result<Loaded> {
+    if let Some(model) = sections.and_then(|c| crate::sections::manifest(&source, options, c)) {
+        let doc = Document::empty(source.name.clone());
+        return Ok(Loaded { source, doc, model });
+    }
     let parsed = match sections {
         Some(cache) => crate::sections::parse(&source, options, cache),
         None => parse(&source, options),
@@ -189,7 +193,7 @@ pub fn compare_loaded(old: Option<&Loaded>, new: &Loaded) -> Report {
     let side = |doc: &Document, model: &Manifest, source: Option<&Source>| SideReport {
         source: doc.name.clone(),
         exists: source.is_some(),
-        app_id: model.app_id.clone(),
+        app_id: model.app_id().map(str::to_string),
         reasons: reasons(model),
         text: source.map(|s| s.text.clone()).unwrap_or_default(),
     };
@@ -207,12 +211,42 @@ pub fn compare_loaded(old: Option<&Loaded>, new: &Loaded) -> Report {
     }
 }
 
+/// What [`compare_loaded`] concludes about two models, without the rest of its report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub update: UpdateLevel,
+    pub roa: RoaChange,
+    /// Major changes first, then in diff order.
+    pub changes: Vec<Change>,
+}
+
+/// The update level, eligibility change and changes [`compare_loaded`] reports for two models
+/// (`old = None`: a first release), without names, reasons, warnings or texts, and without
+/// comparing the parts both share ([`crate::diff::changes`]). For `roa-diff log`, which
+/// classifies thousands of pairs; `tests/sections_equivalence.rs` checks it against the report.
+pub fn verdict(old: Option<&Manifest>, new: &Manifest) -> Verdict {
+    let empty = Manifest::default();
+    let old = old.unwrap_or(&empty);
+    let mut changes = crate::diff::changes(&Sides {
+        old,
+        old_name: "",
+        new,
+        new_name: "",
+    });
+    changes.sort_by_key(|c| std::cmp::Reverse(c.level));
+    Verdict {
+        update: UpdateLevel::from(changes.iter().map(|c| c.level).max()),
+        roa: RoaChange::between(crate::roa::eligible(old), crate::roa::eligible(new)),
+        changes,
+    }
+}
+
 /// Things Forge itself would refuse or warn about that still let us give a verdict.
 fn lint(file: &str, m: &Manifest) -> Vec<String> {
     let mut out = Vec::new();
     let at = |line: Option<usize>| line.map(|l| format!(":{l}")).unwrap_or_default();
     let has_remote = |key: &str| m.remotes.iter().any(|r| r.key == key);
-    for e in &m.egress {
+    for e in &m.permissions.egress {
         match &e.target {
             EgressTarget::Address(a) if a.starts_with("http://") => out.push(format!(
                 "{file}{}: {}: Forge accepts only https:// and wss:// egress addresses",
@@ -227,7 +261,7 @@ fn lint(file: &str, m: &Manifest) -> Vec<String> {
             _ => {}
         }
     }
-    for p in &m.providers {
+    for p in m.providers.iter() {
         for r in p.remotes.iter().filter(|r| !has_remote(&r.value)) {
             out.push(format!(
                 "{file}{}: {}: no remote has key `{}`; Forge rejects this manifest",
@@ -237,7 +271,7 @@ fn lint(file: &str, m: &Manifest) -> Vec<String> {
             ));
         }
     }
-    for e in &m.egress {
+    for e in &m.permissions.egress {
         if let Some(c) = &e.category {
             if c.value != "analytics" {
                 let line = c.line.map(|l| format!(":{l}")).unwrap_or_default();

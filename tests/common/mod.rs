@@ -217,3 +217,27 @@ pub fn minor(id: &str) -> String {
 pub fn major(id: &str) -> String {
     manifest(id, &["main"], &["read:jira-work"], true)
 }
+
+/// `../shared/corpus` (or `$ROA_DIFF_CORPUS`), when it has its `INDEX.tsv`.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("ROA_DIFF_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    dir.join("INDEX.tsv").exists().then_some(dir)
+}
+
+/// (parent_file, file) of `INDEX.tsv`, for every row with a predecessor that differs.
+pub fn corpus_pairs(dir: &Path) -> Vec<(String, String)> {
+    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
+    let mut lines = index.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (file, parent) = (col("file"), col("parent_file"));
+    lines
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            let (f, p) = (cells.get(file)?, cells.get(parent)?);
+            (!p.is_empty() && p != f).then(|| (p.to_string(), f.to_string()))
+        })
+        .collect()
+}
