@@ -92,8 +92,11 @@ fn at_old(line: Option<usize>) -> (Option<usize>, Side) {
 
 /// A part of the model that is matched across versions by an identity.
 trait Part {
-    type Key: Ord;
-    fn identity(&self) -> Self::Key;
+    /// Borrowed from the part: indexing allocates nothing per entry.
+    type Key<'k>: Ord
+    where
+        Self: 'k;
+    fn identity(&self) -> Self::Key<'_>;
     fn describe(&self) -> String;
     fn line(&self) -> Option<usize>;
     /// Whether a repeat of the same identity is worth a warning.
@@ -108,10 +111,9 @@ fn index<'a, T: Part + 'a>(
     items: impl IntoIterator<Item = &'a T>,
     file: &str,
     warnings: &mut Vec<String>,
-) -> BTreeMap<T::Key, &'a T> {
-    let mut map: BTreeMap<T::Key, &'a T> = BTreeMap::new();
+) -> Index<'a, T> {
+    let mut map: Index<'a, T> = BTreeMap::new();
     for item in items {
-        // One identity per item (identities own their strings, so building one costs).
         match map.entry(item.identity()) {
             Entry::Vacant(slot) => {
                 slot.insert(item);
@@ -132,7 +134,7 @@ fn index<'a, T: Part + 'a>(
 }
 
 /// One side's entries of a part, by identity.
-type Index<'a, T> = BTreeMap<<T as Part>::Key, &'a T>;
+type Index<'a, T> = BTreeMap<<T as Part>::Key<'a>, &'a T>;
 
 /// Both sides' indexes of one part.
 fn index_both<'a, T: Part + 'a, I: IntoIterator<Item = &'a T>>(
@@ -147,9 +149,9 @@ fn index_both<'a, T: Part + 'a, I: IntoIterator<Item = &'a T>>(
 }
 
 impl Part for Located<String> {
-    type Key = String;
-    fn identity(&self) -> String {
-        self.value.clone()
+    type Key<'k> = &'k str;
+    fn identity(&self) -> &str {
+        &self.value
     }
     fn describe(&self) -> String {
         format!("scope `{}`", self.value)
@@ -163,9 +165,9 @@ impl Part for Located<String> {
 }
 
 impl Part for Egress {
-    type Key = (&'static str, EgressTarget);
-    fn identity(&self) -> Self::Key {
-        (self.kind, self.target.clone())
+    type Key<'k> = (&'static str, &'k EgressTarget);
+    fn identity(&self) -> Self::Key<'_> {
+        (self.kind, &self.target)
     }
     fn describe(&self) -> String {
         format!("egress {}", describe_target(self.kind, &self.target))
@@ -183,9 +185,9 @@ impl Part for Egress {
 macro_rules! keyed_part {
     ($($part:ty => $what:literal),* $(,)?) => {$(
         impl Part for $part {
-            type Key = String;
-            fn identity(&self) -> String {
-                self.key.clone()
+            type Key<'k> = &'k str;
+            fn identity(&self) -> &str {
+                &self.key
             }
             fn describe(&self) -> String {
                 format!(concat!($what, " `{}`"), self.key)
@@ -200,9 +202,9 @@ macro_rules! keyed_part {
 keyed_part!(Remote => "remote", Provider => "auth provider", WebTrigger => "web trigger");
 
 impl Part for Module {
-    type Key = (&'static str, String, String);
-    fn identity(&self) -> Self::Key {
-        (self.section, self.kind.clone(), self.key.clone())
+    type Key<'k> = (&'static str, &'k str, &'k str);
+    fn identity(&self) -> Self::Key<'_> {
+        (self.section, &self.kind, &self.key)
     }
     fn describe(&self) -> String {
         format!("module {}.{} `{}`", self.section, self.kind, self.key)
@@ -288,17 +290,17 @@ fn diff_scopes(s: &Sides, d: &mut Diff) {
 }
 
 fn diff_content(s: &Sides, d: &mut Diff) {
-    let index = |m: &Manifest| {
+    fn index(m: &Manifest) -> BTreeMap<(&'static str, &str), Option<usize>> {
         let mut map = BTreeMap::new();
         for (kind, value) in &m.permissions.content {
-            map.entry((*kind, value.value.clone()))
+            map.entry((*kind, value.value.as_str()))
                 .or_insert(value.line);
         }
         map
-    };
+    }
     let (old, new) = (index(s.old), index(s.new));
     for ((kind, value), line) in &new {
-        if !old.contains_key(&(*kind, value.clone())) {
+        if !old.contains_key(&(*kind, *value)) {
             d.push(
                 RuleId::ContentPermissionChanged,
                 format!("permissions.content.{kind}[{value}]"),
@@ -310,7 +312,7 @@ fn diff_content(s: &Sides, d: &mut Diff) {
         }
     }
     for ((kind, value), line) in &old {
-        if !new.contains_key(&(*kind, value.clone())) {
+        if !new.contains_key(&(*kind, *value)) {
             d.push(
                 RuleId::ContentPermissionChanged,
                 format!("permissions.content.{kind}[{value}]"),
@@ -533,7 +535,7 @@ fn diff_remotes_and_providers(s: &Sides, d: &mut Diff) {
         let url_before = before.base_url.as_ref().map(|b| &b.value);
         let url_after = r.base_url.as_ref().map(|b| &b.value);
         if url_before != url_after {
-            lost_address.insert(key.as_str(), "re-pointed");
+            lost_address.insert(key, "re-pointed");
             d.push(
                 RuleId::RemoteUrlChanged,
                 format!("{}.baseUrl", r.path()),
@@ -576,7 +578,7 @@ fn diff_remotes_and_providers(s: &Sides, d: &mut Diff) {
     }
     for (key, r) in &old {
         if !new.contains_key(key) {
-            lost_address.insert(key.as_str(), "removed from remotes");
+            lost_address.insert(key, "removed from remotes");
             d.push(
                 RuleId::RemoteRemoved,
                 r.path(),

@@ -80,6 +80,9 @@ struct Generations {
     current: HashMap<String, Cell>,
     current_bytes: usize,
     previous: HashMap<String, Cell>,
+    /// The generation just dropped from the cache, for the caller to free after unlocking
+    /// (freeing a few hundred parsed sections would keep the other loader threads waiting).
+    evicted: Option<HashMap<String, Cell>>,
 }
 
 impl Generations {
@@ -95,7 +98,8 @@ impl Generations {
 
     fn insert(&mut self, text: &str, cell: Cell) {
         if self.current_bytes + text.len() > GENERATION_BYTES {
-            self.previous = std::mem::take(&mut self.current);
+            let previous = std::mem::replace(&mut self.previous, std::mem::take(&mut self.current));
+            self.evicted = Some(previous);
             self.current_bytes = 0;
         }
         self.current_bytes += text.len();
@@ -181,10 +185,12 @@ impl SectionCache {
         // Locked once, to take every section's cell; the parses run unlocked, in parallel with
         // the other loader threads. A section's result does not depend on `max_nodes`: within
         // the bound checked by the callers, no section can reach it.
-        let cells: Vec<Cell> = {
+        let (cells, evicted) = {
             let mut cache = self.lock();
-            sections.iter().map(|s| cache.cell(s)).collect()
+            let cells: Vec<Cell> = sections.iter().map(|s| cache.cell(s)).collect();
+            (cells, cache.evicted.take())
         };
+        drop(evicted);
         let mut parsed = 0;
         for (cell, text) in cells.iter().zip(&sections) {
             cell.get_or_init(|| {
@@ -270,37 +276,30 @@ fn parse_section(text: &str, max_nodes: u64) -> Option<Section> {
 /// column 0, or a multi-line key: such a section does not parse alone to a one-entry mapping,
 /// which [`SectionCache::read`] checks for every section.
 fn split(text: &str) -> Option<Vec<&str>> {
-    // One pass over the bytes (a `str::contains` per character would be several, and slow).
+    // One pass over the bytes, stopping only at the few that matter (a `str::contains` per
+    // character would be several passes, and this runs on every version of a history).
     let bytes = text.as_bytes();
-    let next = |i: usize, n: usize| bytes.get(i + n).copied().unwrap_or(0);
-    let refused = |(i, &b): (usize, &u8)| match b {
-        b'&' => next(i, 1).is_ascii_alphanumeric() || matches!(next(i, 1), b'_' | b'-'),
-        b'\t' | b'\r' => true,
-        0xC2 | 0xE2 => crate::reader::unicode_line_break_at(bytes, i),
-        _ => false,
-    };
-    if bytes.iter().enumerate().any(refused) {
-        return None;
-    }
-    let mut starts = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let content = line.strip_suffix('\n').unwrap_or(line);
-        match content.as_bytes().first() {
-            Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\'') => {
-                starts.push(offset)
-            }
-            None | Some(b'#') => {}
-            Some(b'-') if !starts.is_empty() && (content == "-" || content.starts_with("- ")) => {}
-            Some(b' ') if !starts.is_empty() => {}
-            Some(b' ')
-                if matches!(
-                    content.trim_start_matches(' ').as_bytes().first(),
-                    None | Some(b'#')
-                ) => {}
-            _ => return None,
+    let mut starts = Vec::with_capacity(16);
+    line_start(bytes, 0, &mut starts)?;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !NOTABLE[usize::from(b)] {
+            continue;
         }
-        offset += line.len();
+        let refused = match b {
+            b'\n' => {
+                line_start(bytes, i + 1, &mut starts)?;
+                false
+            }
+            b'&' => {
+                let next = bytes.get(i + 1).copied().unwrap_or(0);
+                next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-')
+            }
+            b'\t' | b'\r' => true,
+            _ => crate::reader::unicode_line_break_at(bytes, i),
+        };
+        if refused {
+            return None;
+        }
     }
     let mut sections = Vec::with_capacity(starts.len());
     for (i, &start) in starts.iter().enumerate() {
@@ -310,9 +309,128 @@ fn split(text: &str) -> Option<Vec<&str>> {
     (!sections.is_empty()).then_some(sections)
 }
 
+/// The bytes [`split`] looks at: line breaks, `&`, tab, `\r`, and the first bytes of NEL, LS
+/// and PS in UTF-8.
+const NOTABLE: [bool; 256] = {
+    let mut notable = [false; 256];
+    let mut i = 0;
+    let bytes = [b'\n', b'&', b'\t', b'\r', 0xC2, 0xE2];
+    while i < bytes.len() {
+        notable[bytes[i] as usize] = true;
+        i += 1;
+    }
+    notable
+};
+
+/// The line starting at `start`: a top-level key starts a section (its offset goes into
+/// `starts`); blank lines, comments, and block sequence entries or indented lines after the
+/// first key belong to the section above; anything else refuses the text (`None`).
+fn line_start(bytes: &[u8], start: usize, starts: &mut Vec<usize>) -> Option<()> {
+    // The rest of the text from the line's start; only its first bytes are looked at.
+    let rest = &bytes[start.min(bytes.len())..];
+    match rest.first() {
+        Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\'') => {
+            starts.push(start)
+        }
+        None | Some(b'#' | b'\n') => {}
+        // `-` alone or `- ...`.
+        Some(b'-') if !starts.is_empty() && matches!(rest.get(1), None | Some(b'\n' | b' ')) => {}
+        Some(b' ') if !starts.is_empty() => {}
+        Some(b' ') if matches!(rest.iter().find(|&&b| b != b' '), None | Some(b'#' | b'\n')) => {}
+        _ => return None,
+    }
+    Some(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first version of [`split`] (a closure per byte, then a second pass by lines), kept
+    /// to check the faster one against.
+    fn split_before(text: &str) -> Option<Vec<&str>> {
+        // One pass over the bytes (a `str::contains` per character would be several, and slow).
+        let bytes = text.as_bytes();
+        let next = |i: usize, n: usize| bytes.get(i + n).copied().unwrap_or(0);
+        let refused = |(i, &b): (usize, &u8)| match b {
+            b'&' => next(i, 1).is_ascii_alphanumeric() || matches!(next(i, 1), b'_' | b'-'),
+            b'\t' | b'\r' => true,
+            0xC2 | 0xE2 => crate::reader::unicode_line_break_at(bytes, i),
+            _ => false,
+        };
+        if bytes.iter().enumerate().any(refused) {
+            return None;
+        }
+        let mut starts = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let content = line.strip_suffix('\n').unwrap_or(line);
+            match content.as_bytes().first() {
+                Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\'') => {
+                    starts.push(offset)
+                }
+                None | Some(b'#') => {}
+                Some(b'-')
+                    if !starts.is_empty() && (content == "-" || content.starts_with("- ")) => {}
+                Some(b' ') if !starts.is_empty() => {}
+                Some(b' ')
+                    if matches!(
+                        content.trim_start_matches(' ').as_bytes().first(),
+                        None | Some(b'#')
+                    ) => {}
+                _ => return None,
+            }
+            offset += line.len();
+        }
+        let mut sections = Vec::with_capacity(starts.len());
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            sections.push(&text[start..end]);
+        }
+        (!sections.is_empty()).then_some(sections)
+    }
+
+    #[test]
+    fn split_agrees_with_its_first_version() {
+        let mut texts: Vec<String> = Vec::new();
+        let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases");
+        for case in std::fs::read_dir(cases).unwrap().flatten() {
+            for side in ["old.yml", "new.yml"] {
+                texts.extend(std::fs::read_to_string(case.path().join(side)));
+            }
+        }
+        assert!(texts.len() > 200);
+        // Each fixture with bytes replaced, a deterministic sequence of them, by the bytes
+        // split looks at and the ones that start lines.
+        let alphabet = [
+            "\n", "&", "&a", "\t", "\r", "\u{85}", "\u{2028}", "#", "- ", "-", " ", "a", "\"", "[",
+            "---\n",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut answered, mut total) = (0, 0);
+        for text in &texts {
+            for round in 0..20 {
+                let mut t = text.clone();
+                for _ in 0..round % 4 {
+                    let mut at = next(t.len() + 1);
+                    while !t.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    t.insert_str(at, alphabet[next(alphabet.len())]);
+                }
+                assert_eq!(split(&t), split_before(&t), "{t:?}");
+                answered += usize::from(split(&t).is_some());
+                total += 1;
+            }
+        }
+        assert!(answered * 4 > total, "{answered} of {total}");
+    }
 
     #[test]
     fn splits_at_column_0_keys_only() {
