@@ -346,6 +346,17 @@ fn substitute(text: &str, values: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// A mapping key as the model reads it: a string, or a number or boolean as written (`None` for
+/// any other key, which the model refuses).
+pub fn key_text(key: &Value) -> Option<String> {
+    match key {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// A human name for a YAML value's type, for error messages.
 pub fn type_name(v: &Value) -> String {
     match v {
@@ -450,15 +461,8 @@ impl<'a> Node<'a> {
         };
         let mut out = Vec::with_capacity(map.len());
         for (i, (k, v)) in map.iter().enumerate() {
-            let key = match k {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                other => {
-                    return Err(
-                        self.error(format!("keys must be strings, found {}", type_name(other)))
-                    )
-                }
+            let Some(key) = key_text(k) else {
+                return Err(self.error(format!("keys must be strings, found {}", type_name(k))));
             };
             if v.is_null() {
                 continue;

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde_json::Value as Json;
+use serde_yaml::Value;
 
 use crate::error::Result;
 use crate::load::{Document, Node};
@@ -555,46 +556,67 @@ fn read_provider(entry: &Node) -> Result<Provider> {
 fn read_modules(section: &Node, name: &'static str) -> Result<Modules> {
     let mut m = Modules::default();
     for (kind, list) in section.entries()? {
-        for entry in list.seq()? {
-            let key = entry.required_str("key")?.to_string();
-            if name == "modules" && kind == "webtrigger" {
-                let dynamic = match entry
-                    .field("response")?
-                    .map(|r| r.opt_str("type"))
-                    .transpose()?
-                    .flatten()
-                {
-                    Some((t, line)) => Located {
-                        value: t != "static",
-                        line,
-                    },
-                    None => Located {
-                        value: true,
-                        line: None,
-                    },
-                };
-                m.webtriggers.push(WebTrigger {
-                    key,
-                    line: entry.line,
-                    dynamic,
-                });
-                continue;
-            }
-            let dare_compliant = if name == "modules" && kind == "sql" {
-                entry.opt_bool("dareCompliant")?.is_some_and(|(b, _)| b)
-            } else {
-                false
-            };
-            m.modules.push(Module {
-                section: name,
-                kind: kind.clone(),
-                key,
-                line: entry.line,
-                dare_compliant,
-            });
-        }
+        read_module_list(&kind, &list, name, &mut m)?;
     }
     Ok(m)
+}
+
+/// What [`Part::read`] reads from one entry `(module type, list)` of a `modules` section: the
+/// `modules` part is these, entry by entry, in document order (`sections` reads a `modules`
+/// section one entry at a time).
+pub fn read_modules_entry(kind: &Value, list: &Value) -> Result<Modules> {
+    let mut m = Modules::default();
+    let path = |kind: &str| format!("modules.{kind}");
+    let Some(kind) = crate::load::key_text(kind) else {
+        return Err(crate::error::Error::new("", "keys must be strings").key("modules"));
+    };
+    if let Some(list) = Node::section("", &path(&kind), list) {
+        read_module_list(&kind, &list, "modules", &mut m)?;
+    }
+    Ok(m)
+}
+
+/// The modules of one type (`kind`) of a `modules` or `connectModules` section.
+fn read_module_list(kind: &str, list: &Node, name: &'static str, m: &mut Modules) -> Result<()> {
+    for entry in list.seq()? {
+        let key = entry.required_str("key")?.to_string();
+        if name == "modules" && kind == "webtrigger" {
+            let dynamic = match entry
+                .field("response")?
+                .map(|r| r.opt_str("type"))
+                .transpose()?
+                .flatten()
+            {
+                Some((t, line)) => Located {
+                    value: t != "static",
+                    line,
+                },
+                None => Located {
+                    value: true,
+                    line: None,
+                },
+            };
+            m.webtriggers.push(WebTrigger {
+                key,
+                line: entry.line,
+                dynamic,
+            });
+            continue;
+        }
+        let dare_compliant = if name == "modules" && kind == "sql" {
+            entry.opt_bool("dareCompliant")?.is_some_and(|(b, _)| b)
+        } else {
+            false
+        };
+        m.modules.push(Module {
+            section: name,
+            kind: kind.to_string(),
+            key,
+            line: entry.line,
+            dare_compliant,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,46 +20,54 @@ use serde_yaml::{Mapping, Value};
 
 use crate::error::Result;
 use crate::load::{document_from_value, Document, LoadOptions, Node, Source};
-use crate::model::{Manifest, Part};
+use crate::model::{Manifest, Modules, Part};
 
 /// Section text kept per generation of the cache. A history is loaded in order, so the sections
 /// a version shares are those of the versions just before it; this holds a few hundred of them
 /// and bounds memory however long the history is.
 const GENERATION_BYTES: usize = 256 * 1024;
 
-/// One section: its key and value once parsed, `None` when it does not parse alone to a
-/// one-entry mapping. The first thread to need it parses it; another that needs it meanwhile
-/// waits for that parse instead of repeating it (two loader threads load neighbouring versions,
-/// which share the section the one commit between them did not change).
-type Cell = Arc<OnceLock<Option<Section>>>;
+/// A section text and what has been read from it, each at most once: every version with this
+/// text shares them. The first thread to need one reads it; another that needs it meanwhile
+/// waits for that read instead of repeating it (two loader threads load neighbouring versions,
+/// which share the sections the one commit between them did not change).
+type Cell = Arc<Section>;
 
-/// A section parsed alone, and the part of the model read from it once asked for: every
-/// version with this section text shares that part (the same `Arc`), so neither the value nor
-/// the part is built again, and the diff skips a part both sides share.
+/// One top-level section's text (or one entry of the `modules` section, see
+/// [`SectionCache::modules_part`]), read lazily.
+#[derive(Default)]
 struct Section {
-    key: Value,
-    value: Value,
-    /// `Ok(None)`: a section the model does not read; `Err`: the model refuses it (the whole
-    /// parse gives the error, with its line).
+    /// The text parsed alone: its one entry, `None` unless it is a mapping of exactly one entry
+    /// (a text cut in the middle of a construct fails or has another shape).
+    entry: OnceLock<Option<(Value, Value)>>,
+    /// What the model reads from it: the section's part, shared by every version with this
+    /// text (the same `Arc`, which the diff skips when both sides have it). `Ok(None)`: a
+    /// section the model does not read; `Err`: the model refuses it (the whole parse gives the
+    /// error, with its line).
     part: OnceLock<std::result::Result<Option<Part>, ()>>,
 }
 
 impl Section {
-    fn part(&self) -> std::result::Result<Option<&Part>, ()> {
-        let read = || {
-            let Some(key) = self.key.as_str() else {
-                return Ok(None);
-            };
-            // What `Node::field` gives the model for this section in the whole document.
-            match Node::section("", key, &self.value) {
-                None => Ok(None),
-                Some(node) => Part::read(key, &node).map_err(|_| ()),
-            }
-        };
-        match self.part.get_or_init(read) {
-            Ok(part) => Ok(part.as_ref()),
-            Err(()) => Err(()),
-        }
+    /// The text's entry, parsed on first use (counted in `parsed`).
+    fn entry(&self, text: &str, max_nodes: u64, parsed: &mut usize) -> Option<&(Value, Value)> {
+        self.entry
+            .get_or_init(|| {
+                *parsed += 1;
+                parse_section(text, max_nodes)
+            })
+            .as_ref()
+    }
+}
+
+/// What the model reads from a top-level section's `(key, value)`: what `Node::field` gives
+/// it for this section in the whole document.
+fn read_part(key: &Value, value: &Value) -> std::result::Result<Option<Part>, ()> {
+    let Some(key) = key.as_str() else {
+        return Ok(None);
+    };
+    match Node::section("", key, value) {
+        None => Ok(None),
+        Some(node) => Part::read(key, &node).map_err(|_| ()),
     }
 }
 
@@ -71,6 +79,7 @@ pub struct SectionCache {
     versions: AtomicUsize,
     sections: AtomicUsize,
     parsed: AtomicUsize,
+    modules_by_entry: AtomicUsize,
 }
 
 /// Two generations: when the current one is full it becomes the previous one, and the old
@@ -114,8 +123,11 @@ pub struct Stats {
     pub versions: usize,
     /// Their top-level sections, all told.
     pub sections: usize,
-    /// Of those, the sections that had to be parsed (not found in the cache).
+    /// Of those, the sections that had to be parsed (not found in the cache), and the
+    /// entries of `modules` sections read one entry at a time.
     pub parsed: usize,
+    /// `modules` sections whose part was read one entry at a time.
+    pub modules_by_entry: usize,
 }
 
 impl SectionCache {
@@ -128,6 +140,7 @@ impl SectionCache {
             versions: self.versions.load(Ordering::Relaxed),
             sections: self.sections.load(Ordering::Relaxed),
             parsed: self.parsed.load(Ordering::Relaxed),
+            modules_by_entry: self.modules_by_entry.load(Ordering::Relaxed),
         }
     }
 
@@ -140,14 +153,17 @@ impl SectionCache {
         if (text.len() as u64).saturating_mul(2) > max_nodes {
             return None;
         }
-        let (cells, parsed) = self.parsed_sections(text, max_nodes)?;
+        let sections = split(text)?;
+        let cells = self.cells(&sections);
+        let mut parsed = 0;
         let mut root = Mapping::with_capacity(cells.len());
-        for section in sections_of(&cells) {
+        for (cell, text) in cells.iter().zip(&sections) {
+            let (key, value) = cell.entry(text, max_nodes, &mut parsed)?;
             // serde_yaml refuses a repeated key; the whole parse gives that error.
-            if root.contains_key(&section.key) {
+            if root.contains_key(key) {
                 return None;
             }
-            root.insert(section.key.clone(), section.value.clone());
+            root.insert(key.clone(), value.clone());
         }
         self.count(cells.len(), parsed);
         Some(Value::Mapping(root))
@@ -163,14 +179,24 @@ impl SectionCache {
         if (text.len() as u64).saturating_mul(2) > max_nodes {
             return None;
         }
-        let (cells, parsed) = self.parsed_sections(text, max_nodes)?;
+        let sections = split(text)?;
+        let cells = self.cells(&sections);
+        let mut parsed = 0;
+        let modules_key = Value::String("modules".into());
         let mut keys = HashSet::with_capacity(cells.len());
         let mut model = Manifest::default();
-        for section in sections_of(&cells) {
-            if !keys.insert(&section.key) || section.key.as_str() == Some("environment") {
+        for (cell, text) in cells.iter().zip(&sections) {
+            let (key, part) = match self.modules_part(cell, text, max_nodes, &mut parsed) {
+                Some(part) => (&modules_key, part),
+                None => {
+                    let (key, value) = cell.entry(text, max_nodes, &mut parsed)?;
+                    (key, cell.part.get_or_init(|| read_part(key, value)))
+                }
+            };
+            if !keys.insert(key) || key.as_str() == Some("environment") {
                 return None;
             }
-            if let Some(part) = section.part().ok()? {
+            if let Some(part) = part.as_ref().ok()? {
                 model.set(part.clone());
             }
         }
@@ -178,28 +204,60 @@ impl SectionCache {
         Some(model)
     }
 
-    /// The cells of `text`'s sections, every one parsed to a one-entry mapping (`None`
-    /// otherwise), and how many of them this call parsed.
-    fn parsed_sections(&self, text: &str, max_nodes: u64) -> Option<(Vec<Cell>, usize)> {
-        let sections = split(text)?;
-        // Locked once, to take every section's cell; the parses run unlocked, in parallel with
-        // the other loader threads. A section's result does not depend on `max_nodes`: within
-        // the bound checked by the callers, no section can reach it.
+    /// The part of a `modules` section read one entry (module type) at a time, each entry's
+    /// text parsed and read once, so that adding a module costs the parse of its type's list,
+    /// not of every module. `None` where this does not answer (see [`split_entries`]): the
+    /// caller reads the section whole. When it answers, the part is what the whole section
+    /// gives: each entry parses alone to a one-entry mapping, no key repeats, and the model
+    /// reads the `modules` mapping one entry at a time.
+    fn modules_part<'c>(
+        &self,
+        cell: &'c Section,
+        text: &str,
+        max_nodes: u64,
+        parsed: &mut usize,
+    ) -> Option<&'c std::result::Result<Option<Part>, ()>> {
+        let entries = split_entries(text)?;
+        // Read before, one way or the other: the same part either way.
+        if let Some(part) = cell.part.get() {
+            return Some(part);
+        }
+        let cells = self.cells(&entries);
+        let mut keys = HashSet::with_capacity(cells.len());
+        let mut modules = Modules::default();
+        for (entry_cell, entry) in cells.iter().zip(&entries) {
+            let (key, value) = entry_cell.entry(entry, max_nodes, parsed)?;
+            if !keys.insert(key) {
+                return None;
+            }
+            let fragment = entry_cell.part.get_or_init(|| {
+                crate::model::read_modules_entry(key, value)
+                    .map(|m| Some(Part::Modules(Arc::new(m))))
+                    .map_err(|_| ())
+            });
+            let Ok(Some(Part::Modules(fragment))) = fragment else {
+                return None;
+            };
+            modules.webtriggers.extend_from_slice(&fragment.webtriggers);
+            modules.modules.extend_from_slice(&fragment.modules);
+        }
+        self.modules_by_entry.fetch_add(1, Ordering::Relaxed);
+        let part = Ok(Some(Part::Modules(Arc::new(modules))));
+        Some(cell.part.get_or_init(|| part))
+    }
+
+    /// The cells of these texts, new empty ones for texts not seen before. Locked once, to
+    /// take every cell; the parses run unlocked, in parallel with the other loader threads. A
+    /// section's result does not depend on `max_nodes`: within the bound checked by the
+    /// callers, no section can reach it.
+    fn cells(&self, texts: &[&str]) -> Vec<Cell> {
         let (cells, evicted) = {
             let mut cache = self.lock();
-            let cells: Vec<Cell> = sections.iter().map(|s| cache.cell(s)).collect();
+            let cells: Vec<Cell> = texts.iter().map(|s| cache.cell(s)).collect();
             (cells, cache.evicted.take())
         };
         drop(evicted);
-        let mut parsed = 0;
-        for (cell, text) in cells.iter().zip(&sections) {
-            cell.get_or_init(|| {
-                parsed += 1;
-                parse_section(text, max_nodes)
-            })
-            .as_ref()?;
-        }
-        Some((cells, parsed))
+        cells
     }
 
     fn count(&self, sections: usize, parsed: usize) {
@@ -236,25 +294,64 @@ pub fn manifest(source: &Source, options: &LoadOptions, cache: &SectionCache) ->
     cache.manifest(&source.text, crate::limits::max_nodes(options.max_bytes))
 }
 
-/// The sections of cells [`SectionCache::parsed_sections`] filled.
-fn sections_of(cells: &[Cell]) -> impl Iterator<Item = &Section> {
-    cells.iter().filter_map(|cell| cell.get()?.as_ref())
-}
-
-/// One section parsed alone: `None` unless it is a mapping of exactly one entry (a section cut
-/// in the middle of a construct fails or has another shape).
-fn parse_section(text: &str, max_nodes: u64) -> Option<Section> {
+/// One section parsed alone: its one entry, `None` unless it is a mapping of exactly one
+/// entry (a section cut in the middle of a construct fails or has another shape).
+fn parse_section(text: &str, max_nodes: u64) -> Option<(Value, Value)> {
     match crate::reader::read(text, max_nodes, false)? {
-        (Value::Mapping(mapping), _) if mapping.len() == 1 => {
-            let (key, value) = mapping.into_iter().next()?;
-            Some(Section {
-                key,
-                value,
-                part: OnceLock::new(),
-            })
-        }
+        (Value::Mapping(mapping), _) if mapping.len() == 1 => mapping.into_iter().next(),
         _ => None,
     }
+}
+
+/// The entries (module types) of a `modules` section, one text each, or `None` where cutting
+/// there could mean something else than the whole section does. The section must start with a
+/// `modules:` line with nothing after the colon but spaces and a comment (so its key is
+/// `modules`); each entry starts at a line indented by the body's indentation N (that of its
+/// first line that is neither blank nor a comment; at least 1) whose next byte may begin a key.
+/// Blank lines, comments, lines indented more than N, and block sequence entries at N (which
+/// belong to the key above) go with the entry above; any other line (indented less than N, or
+/// at N a flow collection, a `?` key...) refuses. What passes can still be cut inside a
+/// construct that continues at N, like a quoted scalar: such an entry does not parse alone to
+/// a one-entry mapping, which [`SectionCache::modules_part`] checks for every entry. The text
+/// has passed [`split`]: no tabs, anchors or other line breaks than `\n`.
+fn split_entries(text: &str) -> Option<Vec<&str>> {
+    let after_key = text.strip_prefix("modules:")?;
+    let header = after_key.split_inclusive('\n').next()?;
+    let rest_of_header = header.strip_suffix('\n').unwrap_or(header);
+    let header_ok = rest_of_header.is_empty()
+        || (rest_of_header.starts_with(' ')
+            && matches!(
+                rest_of_header.trim_start_matches(' ').as_bytes().first(),
+                None | Some(b'#')
+            ));
+    if !header_ok {
+        return None;
+    }
+    let mut offset = "modules:".len() + header.len();
+    let mut indent = None;
+    let mut starts = Vec::new();
+    for line in text[offset..].split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let rest = content.trim_start_matches(' ');
+        let spaces = content.len() - rest.len();
+        match rest.as_bytes().first() {
+            None | Some(b'#') => {}
+            Some(&first) => {
+                let n = *indent.get_or_insert(spaces);
+                let starts_key = may_begin_key(first);
+                let sequence_entry = rest == "-" || rest.starts_with("- ");
+                match spaces.cmp(&n) {
+                    _ if n == 0 => return None,
+                    std::cmp::Ordering::Greater if !starts.is_empty() => {}
+                    std::cmp::Ordering::Equal if starts_key => starts.push(offset),
+                    std::cmp::Ordering::Equal if sequence_entry && !starts.is_empty() => {}
+                    _ => return None,
+                }
+            }
+        }
+        offset += line.len();
+    }
+    cut_at(text, &starts)
 }
 
 /// The top-level sections of `text`: each starts at a line whose first byte may begin a
@@ -301,12 +398,20 @@ fn split(text: &str) -> Option<Vec<&str>> {
             return None;
         }
     }
-    let mut sections = Vec::with_capacity(starts.len());
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(text.len());
-        sections.push(&text[start..end]);
-    }
-    (!sections.is_empty()).then_some(sections)
+    cut_at(text, &starts)
+}
+
+/// `text` cut at each of `starts` (ascending offsets), from the first; `None` when there is none.
+fn cut_at<'t>(text: &'t str, starts: &[usize]) -> Option<Vec<&'t str>> {
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    let pieces: Vec<&str> = starts.iter().zip(ends).map(|(&s, e)| &text[s..e]).collect();
+    (!pieces.is_empty()).then_some(pieces)
+}
+
+/// Whether a line whose first byte (after its indentation) is `b` may begin a key: a plain
+/// scalar's first byte or a quote.
+fn may_begin_key(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\'')
 }
 
 /// The bytes [`split`] looks at: line breaks, `&`, tab, `\r`, and the first bytes of NEL, LS
@@ -329,9 +434,7 @@ fn line_start(bytes: &[u8], start: usize, starts: &mut Vec<usize>) -> Option<()>
     // The rest of the text from the line's start; only its first bytes are looked at.
     let rest = &bytes[start.min(bytes.len())..];
     match rest.first() {
-        Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\'') => {
-            starts.push(start)
-        }
+        Some(&b) if may_begin_key(b) => starts.push(start),
         None | Some(b'#' | b'\n') => {}
         // `-` alone or `- ...`.
         Some(b'-') if !starts.is_empty() && matches!(rest.get(1), None | Some(b'\n' | b' ')) => {}

@@ -164,6 +164,57 @@ fn corpus() {
 }
 
 #[test]
+fn modules_read_by_entry() {
+    // (text, whether the `modules` section is read one entry at a time); `agrees` checks each
+    // against the whole parse either way.
+    let cases: &[(&str, bool)] = &[
+        ("modules:\n  function:\n    - key: a\n      handler: x\n  webtrigger:\n    - key: w\n      response:\n        type: static\napp:\n  id: x\n", true),
+        // A sequence at the key's indentation, comments anywhere, another indentation.
+        ("modules:\n  function:\n  - key: a\n  trigger:\n  - key: t\n", true),
+        ("modules: # m\n  # c\n\n  function:\n    - key: a\n# col0\n    # deeper\n  sql:\n    - key: s\n      dareCompliant: true\n", true),
+        ("modules:\n    function:\n        - key: a\n    trigger:\n        - key: t\n", true),
+        // Keys of other types as written, quoted keys, empty lists, continuation lines.
+        ("modules:\n  1:\n    - key: a\n  true:\n    - key: b\n", true),
+        ("modules:\n  \"jira:issuePanel\":\n    - key: p\n  'x y':\n    - key: q\n", true),
+        ("modules:\n  function:\n  trigger: ~\n  sql: []\n", true),
+        ("modules:\n  function:\n    - key: a\n      handler: x\n        y\n", true),
+        // Cut inside a quoted scalar, flow collections, `?` keys, less indentation, a repeated
+        // type, a null key, a wrong type, a sequence after the list: the whole section.
+        ("modules:\n  function: \"a\n  trigger: b\"\n", false),
+        ("modules:\n  {function: []}\n", false),
+        ("modules:\n  ? function\n  : []\n", false),
+        ("modules:\n    function:\n      - key: a\n  trigger:\n    - key: t\n", false),
+        ("modules:\n  function:\n    - key: a\n  function:\n    - key: b\n", false),
+        ("modules:\n  null:\n    - key: a\n", false),
+        ("modules:\n  function: 3\n", false),
+        ("modules:\n  function:\n    - key: a\n  - key: b\n", false),
+        // The header: a value on it, another key, nothing under it.
+        ("modules: {}\n", false),
+        ("modules: []\n", false),
+        ("modules:x: 1\n", false),
+        ("modules:\n", false),
+        ("modules:\n# only a comment\n", false),
+        ("modules:\n- key: a\n", false),
+    ];
+    for (text, by_entry) in cases {
+        let cache = SectionCache::new();
+        agrees(&cache, text);
+        assert_eq!(cache.stats().modules_by_entry > 0, *by_entry, "{text:?}");
+    }
+    // Adding a module parses its type's list again, not the other types'.
+    let cache = SectionCache::new();
+    let v1 = "app:\n  id: x\nmodules:\n  function:\n    - key: a\n  trigger:\n    - key: t\n      events: [e]\n";
+    let v2 = v1.replace("    - key: a\n", "    - key: a\n    - key: b\n");
+    let first = cache.manifest(v1, max_nodes()).unwrap();
+    let before = cache.stats().parsed;
+    let second = cache.manifest(&v2, max_nodes()).unwrap();
+    assert_eq!(cache.stats().parsed - before, 1, "only the function list");
+    assert_eq!(second.modules.modules.len(), 3);
+    assert!(Arc::ptr_eq(&first.app, &second.app));
+    assert!(!Arc::ptr_eq(&first.modules, &second.modules));
+}
+
+#[test]
 fn tricky_texts() {
     let cache = SectionCache::new();
     // (text, whether the section path answers)
@@ -264,11 +315,19 @@ fn line() -> impl Strategy<Value = String> {
         "# comment",
         "",
         "  # c",
+        // A `modules` section is also read one entry (module type) at a time.
+        "modules:",
+        "  function:",
+        "    - key: k",
+        "  webtrigger:",
+        "  - key: w",
+        "      response: {type: static}",
+        "    x: 1",
     ])
     .prop_map(str::to_string);
     prop_oneof![
         3 => ordinary,
-        1 => prop::sample::select(vec!["a", "b", "c", "\"a\"", "'b'", "_c", "1"]).prop_flat_map(|key| {
+        1 => prop::sample::select(vec!["a", "b", "c", "\"a\"", "'b'", "_c", "1", "modules", "  sql", "  1", "  \"t\""]).prop_flat_map(|key| {
             prop::sample::select(vec![
                 "", " 1", " x y", " |", " |+", " >-", " \"q", " 'q", " [1,", " {k: v,", " [1]",
                 " &n 1", " *n", " x & y", " # c", " ~", " \"\"",

@@ -11,7 +11,7 @@ use git2::{Commit, Oid, Repository, Tree};
 use super::parallel::Loader;
 use crate::error::{Error, Result};
 use crate::git::apps::{
-    app_report_with, as_forge_manifest, pair_manifests, recognize, Found, Pair, APP_ID_PREFIX,
+    app_report_with, as_forge_manifest, pair_manifests, recognize, Found, Pair,
 };
 use crate::git::changes::changed_files;
 use crate::git::snapshot::{is_manifest_name, is_yaml, read_blob, within, Snapshot};
@@ -156,7 +156,7 @@ impl<'r> History<'r> {
     pub fn new(repo: &'r Repository, options: LoadOptions, path: Option<String>) -> Self {
         History {
             repo,
-            loader: Loader::new(&options),
+            loader: Loader::new(&options, Some(repo.path().to_path_buf())),
             options,
             path: path.map(|p| p.trim_matches('/').to_string()),
             recognized: HashMap::new(),
@@ -305,16 +305,10 @@ impl<'r> History<'r> {
                     if known {
                         continue;
                     }
-                    let name = format!("{rev}:{path}");
-                    // Texts without a Forge app id are never parsed, and unreadable blobs
-                    // give errors: both are left to commit_entry.
-                    match read_blob(self.repo, name, id, self.options.max_bytes) {
-                        Ok(source) if source.text.contains(APP_ID_PREFIX) => {
-                            self.loading.insert(id);
-                            self.loader.submit(id, source);
-                        }
-                        _ => {}
-                    }
+                    // Read and loaded by a worker; texts without a Forge app id, unreadable
+                    // blobs and failed loads are left to commit_entry.
+                    self.loading.insert(id);
+                    self.loader.submit_blob(id, id, format!("{rev}:{path}"));
                 }
             }
             self.changed.insert(commit.id(), changed);
@@ -328,7 +322,7 @@ impl<'r> History<'r> {
                 break;
             };
             self.loading.remove(&done);
-            if let Ok(loaded) = loaded {
+            if let Some(Ok(loaded)) = loaded {
                 self.prefetched.insert(done, loaded);
             }
         }

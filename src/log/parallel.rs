@@ -1,33 +1,53 @@
 //! Loading many manifest versions on every core, for `roa-diff log`: one history has thousands
 //! of versions, and parsing them is most of its time (docs/performance.md, target 3).
 //!
-//! The loads run on worker threads while the calling thread goes on walking the history,
-//! reading blobs and comparing the versions already loaded: reading git and comparing then
-//! overlap the parsing instead of leaving the other cores idle between batches.
+//! The loads run on worker threads while the calling thread goes on walking the history and
+//! comparing the versions already loaded: walking and comparing then overlap the reading and
+//! parsing instead of leaving the other cores idle between batches. A worker reads the blobs
+//! it loads from its own handle on the repository (a `git2::Repository` is not shared between
+//! threads), so the calling thread does not inflate them either.
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
+use git2::{Oid, Repository};
+
 use crate::error::Result;
+use crate::git::apps::APP_ID_PREFIX;
+use crate::git::snapshot::read_blob;
 use crate::load::{LoadOptions, Source};
 use crate::report::{load_manifest_with, Loaded};
 use crate::sections::SectionCache;
+
+/// What a worker loads.
+enum Job {
+    Text(Source),
+    /// A blob of the loader's repository, and the name its messages give it.
+    Blob(Oid, String),
+}
+
+/// What became of a job: `None` for a blob the worker did not load (unreadable, or no Forge app
+/// id in it), which the caller reads itself if it needs it, to report it as it always does.
+type Done = Option<Result<Loaded>>;
 
 /// Loads sources with [`load_manifest_with`] on one worker thread per core, in the background.
 /// Results come back through [`Loader::next_done`] in the order the loads finish.
 pub struct Loader<K> {
     /// Dropped with the loader, which ends the workers.
-    jobs: Sender<(K, Source)>,
-    results: Receiver<(K, std::thread::Result<Result<Loaded>>)>,
+    jobs: Sender<(K, Job)>,
+    results: Receiver<(K, std::thread::Result<Done>)>,
     /// Set on drop: queued jobs nobody will ask for (e.g. output closed) are not loaded.
     stop: Arc<AtomicBool>,
     /// How many worker threads could be started.
     workers: usize,
     /// Loaded on the calling thread, when no worker thread could be started.
-    done_here: VecDeque<(K, Result<Loaded>)>,
+    done_here: VecDeque<(K, Done)>,
+    /// Where blob jobs are read from.
+    repository: Option<PathBuf>,
     options: LoadOptions,
     load: Load,
     /// Shared by the workers: consecutive versions share most of their sections, whichever
@@ -42,13 +62,15 @@ pub struct Loader<K> {
 type Load = fn(Source, &LoadOptions, Option<&SectionCache>) -> Result<Loaded>;
 
 impl<K: Send + 'static> Loader<K> {
-    pub fn new(options: &LoadOptions) -> Self {
-        Self::with(options, load_manifest_with)
+    /// A loader of texts and of the blobs of the repository at `repository` (its git
+    /// directory, `Repository::path`), when given.
+    pub fn new(options: &LoadOptions, repository: Option<PathBuf>) -> Self {
+        Self::with(options, repository, load_manifest_with)
     }
 
-    fn with(options: &LoadOptions, load: Load) -> Self {
+    fn with(options: &LoadOptions, repository: Option<PathBuf>, load: Load) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let (jobs, queue) = channel::<(K, Source)>();
+        let (jobs, queue) = channel::<(K, Job)>();
         let (done, results) = channel();
         let queue = Arc::new(Mutex::new(queue));
         let stop = Arc::new(AtomicBool::new(false));
@@ -59,11 +81,14 @@ impl<K: Send + 'static> Loader<K> {
                 let (queue, done, stop) = (queue.clone(), done.clone(), stop.clone());
                 let sections = sections.clone();
                 let options = options.clone();
+                let path = repository.clone();
+                // Opened at the first blob job.
+                let mut repo: Option<Option<Repository>> = None;
                 std::thread::Builder::new()
                     .name(format!("roa-diff-load-{n}"))
                     .spawn(move || loop {
                         let job = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                        let Ok((key, source)) = job else {
+                        let Ok((key, job)) = job else {
                             return;
                         };
                         if stop.load(Ordering::Relaxed) {
@@ -72,7 +97,11 @@ impl<K: Send + 'static> Loader<K> {
                         // A panic goes back with the job, to be raised on the calling thread: the
                         // other workers would otherwise keep it waiting for this result forever.
                         let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                            load(source, &options, Some(&sections))
+                            let repo = repo.get_or_insert_with(|| {
+                                path.as_ref().and_then(|p| Repository::open(p).ok())
+                            });
+                            let source = source_of(job, repo.as_ref(), &options)?;
+                            Some(load(source, &options, Some(&sections)))
                         }));
                         if done.send((key, loaded)).is_err() {
                             return;
@@ -88,6 +117,7 @@ impl<K: Send + 'static> Loader<K> {
             stop,
             workers,
             done_here: VecDeque::new(),
+            repository,
             options: options.clone(),
             load,
             sections,
@@ -95,20 +125,38 @@ impl<K: Send + 'static> Loader<K> {
         }
     }
 
-    /// Queues one load; it starts as soon as a worker is free.
+    /// Queues the load of a text; it starts as soon as a worker is free.
     pub fn submit(&mut self, key: K, source: Source) {
+        self.queue(key, Job::Text(source));
+    }
+
+    /// Queues the load of a blob of the repository, which a worker reads, and loads only if it
+    /// holds a Forge app id (see [`Done`]). `name` is what its messages call it.
+    pub fn submit_blob(&mut self, key: K, id: Oid, name: String) {
+        self.queue(key, Job::Blob(id, name));
+    }
+
+    fn queue(&mut self, key: K, job: Job) {
         self.pending += 1;
         if self.workers == 0 {
-            let loaded = (self.load)(source, &self.options, Some(&self.sections));
+            let repo = match &job {
+                Job::Blob(..) => self
+                    .repository
+                    .as_ref()
+                    .and_then(|p| Repository::open(p).ok()),
+                Job::Text(_) => None,
+            };
+            let source = source_of(job, repo.as_ref(), &self.options);
+            let loaded = source.map(|s| (self.load)(s, &self.options, Some(&self.sections)));
             self.done_here.push_back((key, loaded));
         } else {
             // The workers only stop once `jobs` is dropped, so the send cannot fail.
-            let _ = self.jobs.send((key, source));
+            let _ = self.jobs.send((key, job));
         }
     }
 
     /// The next finished load, waiting for one if need be; `None` when none is pending.
-    pub fn next_done(&mut self) -> Option<(K, Result<Loaded>)> {
+    pub fn next_done(&mut self) -> Option<(K, Done)> {
         if self.pending == 0 {
             return None;
         }
@@ -123,6 +171,17 @@ impl<K: Send + 'static> Loader<K> {
         };
         self.pending = if next.is_some() { self.pending - 1 } else { 0 };
         next
+    }
+}
+
+/// The text a job loads: a blob read from `repo`, when it can be and holds a Forge app id (a
+/// text without one is never parsed: see `git::apps::recognize`).
+fn source_of(job: Job, repo: Option<&Repository>, options: &LoadOptions) -> Option<Source> {
+    match job {
+        Job::Text(source) => Some(source),
+        Job::Blob(id, name) => read_blob(repo?, name, id, options.max_bytes)
+            .ok()
+            .filter(|source| source.text.contains(APP_ID_PREFIX)),
     }
 }
 
@@ -141,7 +200,7 @@ mod tests {
 
     #[test]
     fn every_job_once_with_its_own_result() {
-        let mut loader = Loader::new(&LoadOptions::default());
+        let mut loader = Loader::new(&LoadOptions::default(), None);
         assert!(loader.next_done().is_none(), "nothing pending");
         for i in 0..40 {
             let text = if i % 7 == 3 {
@@ -154,7 +213,7 @@ mod tests {
         }
         let mut seen = Vec::new();
         while let Some((i, loaded)) = loader.next_done() {
-            match loaded {
+            match loaded.expect("a text is always loaded") {
                 Ok(l) => {
                     assert_ne!(i % 7, 3);
                     assert_eq!(
@@ -174,6 +233,41 @@ mod tests {
     }
 
     #[test]
+    fn workers_read_blobs_and_load_only_forge_manifests() {
+        let dir = std::env::temp_dir().join(format!("roa-diff-loader-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let repo = Repository::init(&dir).unwrap();
+        let id = "ari:cloud:ecosystem::app/7";
+        let blob = |text: &str| repo.blob(text.as_bytes()).unwrap();
+        let manifest = blob(&format!("app:\n  id: {id}\nremotes:\n  - key: r\n"));
+        let broken = blob(&format!("app: [{id}\n"));
+        let other = blob("jobs:\n  build: {}\n");
+        let missing = Oid::from_str("0123456789012345678901234567890123456789").unwrap();
+        let jobs = [manifest, broken, other, missing];
+        for repository in [Some(repo.path().to_path_buf()), None] {
+            let mut loader = Loader::new(&LoadOptions::default(), repository.clone());
+            for (i, id) in jobs.iter().enumerate() {
+                loader.submit_blob(i, *id, format!("v{i}:manifest.yml"));
+            }
+            let mut done: Vec<_> = std::iter::from_fn(|| loader.next_done()).collect();
+            done.sort_by_key(|(i, _)| *i);
+            let done: Vec<_> = done.into_iter().map(|(_, d)| d).collect();
+            if repository.is_none() {
+                assert!(done.iter().all(Option::is_none), "no repository, no blob");
+                continue;
+            }
+            let loaded = done[0].as_ref().unwrap().as_ref().unwrap();
+            assert_eq!(loaded.model.app_id(), Some(id));
+            assert_eq!(loaded.model.remotes[0].key, "r");
+            let error = done[1].as_ref().unwrap().as_ref().unwrap_err();
+            assert_eq!(error.file, "v1:manifest.yml");
+            assert!(done[2].is_none(), "no Forge app id: not loaded");
+            assert!(done[3].is_none(), "unreadable: left to the caller");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_panicking_load_is_raised_on_the_calling_thread() {
         fn load(
             source: Source,
@@ -183,7 +277,7 @@ mod tests {
             assert!(!source.text.contains("boom"), "load failed");
             load_manifest_with(source, options, sections)
         }
-        let mut loader = Loader::with(&LoadOptions::default(), load);
+        let mut loader = Loader::with(&LoadOptions::default(), None, load);
         for (i, text) in ["app: {}\n", "boom\n", "app: {}\n"].into_iter().enumerate() {
             let name = format!("v{i}.yml");
             loader.submit(
