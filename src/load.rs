@@ -95,7 +95,9 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result
             "is UTF-16 encoded; Forge manifests must be UTF-8 (convert it with iconv)".into(),
         ));
     }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a memchr; `position` would look at one byte at a time.
+    if bytes.contains(&0) {
+        let pos = bytes.iter().position(|&b| b == 0).unwrap_or(0);
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(fail("contains a NUL byte: not a text file".into()).at(Some(line)));
     }

@@ -217,11 +217,12 @@ impl SectionCache {
         max_nodes: u64,
         parsed: &mut usize,
     ) -> Option<&'c std::result::Result<Option<Part>, ()>> {
-        let entries = split_entries(text)?;
+        modules_header(text)?;
         // Read before, one way or the other: the same part either way.
         if let Some(part) = cell.part.get() {
             return Some(part);
         }
+        let entries = split_entries(text)?;
         let cells = self.cells(&entries);
         let mut keys = HashSet::with_capacity(cells.len());
         let mut modules = Modules::default();
@@ -303,6 +304,21 @@ fn parse_section(text: &str, max_nodes: u64) -> Option<(Value, Value)> {
     }
 }
 
+/// The length of a `modules` section's first line when it is `modules:` with nothing after the
+/// colon but spaces and a comment, so that the section's key is `modules`; `None` otherwise.
+fn modules_header(text: &str) -> Option<usize> {
+    let after_key = text.strip_prefix("modules:")?;
+    let header = after_key.split_inclusive('\n').next()?;
+    let rest = header.strip_suffix('\n').unwrap_or(header);
+    let plain = rest.is_empty()
+        || (rest.starts_with(' ')
+            && matches!(
+                rest.trim_start_matches(' ').as_bytes().first(),
+                None | Some(b'#')
+            ));
+    plain.then_some("modules:".len() + header.len())
+}
+
 /// The entries (module types) of a `modules` section, one text each, or `None` where cutting
 /// there could mean something else than the whole section does. The section must start with a
 /// `modules:` line with nothing after the colon but spaces and a comment (so its key is
@@ -315,19 +331,7 @@ fn parse_section(text: &str, max_nodes: u64) -> Option<(Value, Value)> {
 /// a one-entry mapping, which [`SectionCache::modules_part`] checks for every entry. The text
 /// has passed [`split`]: no tabs, anchors or other line breaks than `\n`.
 fn split_entries(text: &str) -> Option<Vec<&str>> {
-    let after_key = text.strip_prefix("modules:")?;
-    let header = after_key.split_inclusive('\n').next()?;
-    let rest_of_header = header.strip_suffix('\n').unwrap_or(header);
-    let header_ok = rest_of_header.is_empty()
-        || (rest_of_header.starts_with(' ')
-            && matches!(
-                rest_of_header.trim_start_matches(' ').as_bytes().first(),
-                None | Some(b'#')
-            ));
-    if !header_ok {
-        return None;
-    }
-    let mut offset = "modules:".len() + header.len();
+    let mut offset = modules_header(text)?;
     let mut indent = None;
     let mut starts = Vec::new();
     for line in text[offset..].split_inclusive('\n') {
@@ -373,30 +377,32 @@ fn split_entries(text: &str) -> Option<Vec<&str>> {
 /// column 0, or a multi-line key: such a section does not parse alone to a one-entry mapping,
 /// which [`SectionCache::read`] checks for every section.
 fn split(text: &str) -> Option<Vec<&str>> {
-    // One pass over the bytes, stopping only at the few that matter (a `str::contains` per
-    // character would be several passes, and this runs on every version of a history).
+    // This runs on every version of a history: each check is a fast search (memchr) over the
+    // bytes rather than a look at every byte.
     let bytes = text.as_bytes();
-    let mut starts = Vec::with_capacity(16);
-    line_start(bytes, 0, &mut starts)?;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !NOTABLE[usize::from(b)] {
-            continue;
-        }
-        let refused = match b {
-            b'\n' => {
-                line_start(bytes, i + 1, &mut starts)?;
-                false
-            }
-            b'&' => {
-                let next = bytes.get(i + 1).copied().unwrap_or(0);
-                next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-')
-            }
-            b'\t' | b'\r' => true,
-            _ => crate::reader::unicode_line_break_at(bytes, i),
-        };
-        if refused {
+    if bytes.contains(&b'\t') || bytes.contains(&b'\r') {
+        return None;
+    }
+    let unicode_break = |(i, &b): (usize, &u8)| {
+        matches!(b, 0xC2 | 0xE2) && crate::reader::unicode_line_break_at(bytes, i)
+    };
+    if !bytes.is_ascii() && bytes.iter().enumerate().any(unicode_break) {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(at) = text[from..].find('&') {
+        let next = bytes.get(from + at + 1).copied().unwrap_or(0);
+        if next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-') {
             return None;
         }
+        from += at + 1;
+    }
+    let mut starts = Vec::with_capacity(16);
+    line_start(bytes, 0, &mut starts)?;
+    let mut from = 0;
+    while let Some(at) = text[from..].find('\n') {
+        from += at + 1;
+        line_start(bytes, from, &mut starts)?;
     }
     cut_at(text, &starts)
 }
@@ -413,19 +419,6 @@ fn cut_at<'t>(text: &'t str, starts: &[usize]) -> Option<Vec<&'t str>> {
 fn may_begin_key(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"' | b'\'')
 }
-
-/// The bytes [`split`] looks at: line breaks, `&`, tab, `\r`, and the first bytes of NEL, LS
-/// and PS in UTF-8.
-const NOTABLE: [bool; 256] = {
-    let mut notable = [false; 256];
-    let mut i = 0;
-    let bytes = [b'\n', b'&', b'\t', b'\r', 0xC2, 0xE2];
-    while i < bytes.len() {
-        notable[bytes[i] as usize] = true;
-        i += 1;
-    }
-    notable
-};
 
 /// The line starting at `start`: a top-level key starts a section (its offset goes into
 /// `starts`); blank lines, comments, and block sequence entries or indented lines after the
