@@ -377,35 +377,47 @@ fn split_entries(text: &str) -> Option<Vec<&str>> {
 /// column 0, or a multi-line key: such a section does not parse alone to a one-entry mapping,
 /// which [`SectionCache::read`] checks for every section.
 fn split(text: &str) -> Option<Vec<&str>> {
-    // This runs on every version of a history: each check is a fast search (memchr) over the
-    // bytes rather than a look at every byte.
+    // One pass over the bytes, stopping only at the few that matter: this runs on every
+    // version of a history. (Measured: faster than a memchr search per line, as lines are
+    // short.)
     let bytes = text.as_bytes();
-    if bytes.contains(&b'\t') || bytes.contains(&b'\r') {
-        return None;
-    }
-    let unicode_break = |(i, &b): (usize, &u8)| {
-        matches!(b, 0xC2 | 0xE2) && crate::reader::unicode_line_break_at(bytes, i)
-    };
-    if !bytes.is_ascii() && bytes.iter().enumerate().any(unicode_break) {
-        return None;
-    }
-    let mut from = 0;
-    while let Some(at) = text[from..].find('&') {
-        let next = bytes.get(from + at + 1).copied().unwrap_or(0);
-        if next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-') {
-            return None;
-        }
-        from += at + 1;
-    }
     let mut starts = Vec::with_capacity(16);
     line_start(bytes, 0, &mut starts)?;
-    let mut from = 0;
-    while let Some(at) = text[from..].find('\n') {
-        from += at + 1;
-        line_start(bytes, from, &mut starts)?;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !NOTABLE[usize::from(b)] {
+            continue;
+        }
+        let refused = match b {
+            b'\n' => {
+                line_start(bytes, i + 1, &mut starts)?;
+                false
+            }
+            b'&' => {
+                let next = bytes.get(i + 1).copied().unwrap_or(0);
+                next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-')
+            }
+            b'\t' | b'\r' => true,
+            _ => crate::reader::unicode_line_break_at(bytes, i),
+        };
+        if refused {
+            return None;
+        }
     }
     cut_at(text, &starts)
 }
+
+/// The bytes [`split`] looks at: line breaks, `&`, tab, `\r`, and the first bytes of NEL, LS
+/// and PS in UTF-8.
+const NOTABLE: [bool; 256] = {
+    let mut notable = [false; 256];
+    let mut i = 0;
+    let bytes = [b'\n', b'&', b'\t', b'\r', 0xC2, 0xE2];
+    while i < bytes.len() {
+        notable[bytes[i] as usize] = true;
+        i += 1;
+    }
+    notable
+};
 
 /// `text` cut at each of `starts` (ascending offsets), from the first; `None` when there is none.
 fn cut_at<'t>(text: &'t str, starts: &[usize]) -> Option<Vec<&'t str>> {

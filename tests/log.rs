@@ -291,6 +291,35 @@ fn releases_give_each_release_its_verdict_and_the_commit_behind_each_major_chang
 }
 
 #[test]
+fn a_release_leaves_out_the_apps_it_does_not_change() {
+    let r = Repo::new("log-release-untouched");
+    r.write("apps/a/manifest.yml", &v1("a"));
+    r.write("apps/b/manifest.yml", &v1("b"));
+    r.commit("two apps");
+    r.git(&["tag", "v1"]);
+    r.write("apps/a/manifest.yml", &minor("a"));
+    r.commit("change a");
+    r.git(&["tag", "v2"]);
+    let rows = log_json(&r, &["--releases", "v*"]);
+    let apps = |row: &Value| -> Vec<(String, String)> {
+        let apps = row["apps"].as_array().unwrap();
+        let field = |a: &Value, k: &str| a[k].as_str().unwrap().to_string();
+        apps.iter()
+            .map(|a| (field(a, "path"), field(a, "status")))
+            .collect()
+    };
+    let pair = |path: &str, status: &str| (path.to_string(), status.to_string());
+    assert_eq!(apps(&rows[0]), [pair("apps/a/manifest.yml", "modified")]);
+    assert_eq!(
+        apps(&rows[1]),
+        [
+            pair("apps/a/manifest.yml", "added"),
+            pair("apps/b/manifest.yml", "added")
+        ]
+    );
+}
+
+#[test]
 fn each_blob_is_parsed_once_and_each_pair_classified_once() {
     use roa_diff::load::LoadOptions;
     use roa_diff::log::history::{first_parent_commits, History};

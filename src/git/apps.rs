@@ -213,12 +213,20 @@ pub fn pair_manifests(
 
 /// The report on one pair from [`pair_manifests`].
 pub fn app_report(pair: Pair) -> AppReport {
-    app_report_with(pair, true)
+    app_report_with(pair, true, |old, new| {
+        old.loaded.source.text == new.loaded.source.text
+    })
 }
 
 /// [`app_report`]; with `compare` false, everything but the comparison itself (`report` is
 /// `None`), for a caller that has it already (`roa-diff log` classifies each pair once).
-pub fn app_report_with(pair: Pair, compare: bool) -> AppReport {
+/// `same_text` tells whether two versions at the same path have the same text (`roa-diff log`
+/// compares blob ids, and does not keep the texts).
+pub fn app_report_with(
+    pair: Pair,
+    compare: bool,
+    same_text: impl Fn(&Found, &Found) -> bool,
+) -> AppReport {
     let (old, new) = match pair {
         Pair::Removed(old) => {
             return AppReport {
@@ -235,7 +243,7 @@ pub fn app_report_with(pair: Pair, compare: bool) -> AppReport {
     let status = match &old {
         None => AppStatus::Added,
         Some(o) if o.path != new.path => AppStatus::Moved,
-        Some(o) if o.loaded.source.text == new.loaded.source.text => AppStatus::Unchanged,
+        Some(o) if same_text(o, &new) => AppStatus::Unchanged,
         Some(_) => AppStatus::Modified,
     };
     let app_id = new.app_id().or(old.as_ref().and_then(|o| o.app_id()));

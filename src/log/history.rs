@@ -258,7 +258,8 @@ impl<'r> History<'r> {
                         summary
                     }
                 };
-                let app = app_report_with(pair, false);
+                // The loads have no text (see `Loader`): the same blob is the same text.
+                let app = app_report_with(pair, false, |o, n| old.get(&o.path) == new.get(&n.path));
                 AppChange {
                     path: app.path,
                     old_path: app.old_path,

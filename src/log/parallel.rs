@@ -35,7 +35,9 @@ enum Job {
 type Done = Option<Result<Loaded>>;
 
 /// Loads sources with [`load_manifest_with`] on one worker thread per core, in the background.
-/// Results come back through [`Loader::next_done`] in the order the loads finish.
+/// Results come back through [`Loader::next_done`] in the order the loads finish, without their
+/// text (`Loaded::source.text` is empty): `log` shows none, and the texts of thousands of
+/// versions were most of its memory.
 pub struct Loader<K> {
     /// Dropped with the loader, which ends the workers.
     jobs: Sender<(K, Job)>,
@@ -101,7 +103,7 @@ impl<K: Send + 'static> Loader<K> {
                                 path.as_ref().and_then(|p| Repository::open(p).ok())
                             });
                             let source = source_of(job, repo.as_ref(), &options)?;
-                            Some(load(source, &options, Some(&sections)))
+                            Some(load(source, &options, Some(&sections)).map(without_text))
                         }));
                         if done.send((key, loaded)).is_err() {
                             return;
@@ -147,7 +149,8 @@ impl<K: Send + 'static> Loader<K> {
                 Job::Text(_) => None,
             };
             let source = source_of(job, repo.as_ref(), &self.options);
-            let loaded = source.map(|s| (self.load)(s, &self.options, Some(&self.sections)));
+            let loaded = source
+                .map(|s| (self.load)(s, &self.options, Some(&self.sections)).map(without_text));
             self.done_here.push_back((key, loaded));
         } else {
             // The workers only stop once `jobs` is dropped, so the send cannot fail.
@@ -172,6 +175,11 @@ impl<K: Send + 'static> Loader<K> {
         self.pending = if next.is_some() { self.pending - 1 } else { 0 };
         next
     }
+}
+
+fn without_text(mut loaded: Loaded) -> Loaded {
+    loaded.source.text = String::new();
+    loaded
 }
 
 /// The text a job loads: a blob read from `repo`, when it can be and holds a Forge app id (a
