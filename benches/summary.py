@@ -54,7 +54,8 @@ def main(out):
             case, kib = line.split()
             peaks[case] = max(peaks.get(case, 0), int(kib))
 
-    def ratio_row(target, num, den, limit):
+    def ratio_row(target, num, den, limit=None):
+        """One target's row; `limit` None for a row given for scale only."""
         a, b = num, den
         r = median(a) / median(b)
         rows.append(
@@ -65,19 +66,19 @@ def main(out):
                 f"{a['mean'] / b['mean']:.2f}x",
                 f"{a['min'] / b['min']:.2f}x",
                 f"{cpu(a) / cpu(b):.2f}x",
-                f"<= {limit}x",
-                "met" if r <= limit else "NOT met",
+                "" if limit is None else f"<= {limit}x",
+                "" if limit is None else "met" if r <= limit else "NOT met",
             )
         )
 
     ratio_row("1. typical diff vs `git diff --no-index`", t1["roa-diff"], t1["git-diff"], 2)
     ratio_row("2. large diff vs serde_yaml parse only", t2["diff-1x"], t2["parse-1x"], 1.3)
     ratio_row("2. 10x input: diff-10x vs diff-1x", t2["diff-10x"], t2["diff-1x"], 12)
-    ratio_row("   (10x parse only vs 1x, for scale)", t2["parse-10x"], t2["parse-1x"], 12)
+    ratio_row("   (10x parse only vs 1x, for scale)", t2["parse-10x"], t2["parse-1x"])
     if t3:
         ratio_row("3. `roa-diff log` vs `git log -p`", t3["roa-log"], t3["git-log"], 1)
         if "parse-versions" in t3:
-            ratio_row("   (serde_yaml parse of every version only, vs `git log -p`)", t3["parse-versions"], t3["git-log"], 1)
+            ratio_row("   (serde_yaml parse of every version only, vs `git log -p`)", t3["parse-versions"], t3["git-log"])
     print("| target | medians | ratio (median) | (mean) | (min) | (CPU) | limit | |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:

@@ -399,16 +399,22 @@ fn category_key(e: &Egress) -> Option<String> {
 
 fn diff_egress(s: &Sides, d: &mut Diff) {
     let (old, new) = index_both(s, |m| &m.permissions.egress, &mut d.warnings);
-    let mut known: HashMap<&str, HashSet<&str>> = HashMap::new();
-    for (kind, target) in old.keys() {
-        if let EgressTarget::Address(a) = target {
-            known.entry(kind).or_default().insert(a);
-        }
-    }
+    // The old side's addresses by kind, for the wildcards that cover an added one: built at
+    // the first addition (most pairs in a history add none).
+    let mut known: Option<HashMap<&str, HashSet<&str>>> = None;
     for (key, e) in new.iter() {
         let Some(before) = old.get(key) else {
             let mut message = format!("new egress to {}", describe_target(e.kind, &e.target));
             if let EgressTarget::Address(a) = &e.target {
+                let known = known.get_or_insert_with(|| {
+                    let mut known: HashMap<&str, HashSet<&str>> = HashMap::new();
+                    for (kind, target) in old.keys() {
+                        if let EgressTarget::Address(a) = target {
+                            known.entry(kind).or_default().insert(a);
+                        }
+                    }
+                    known
+                });
                 let cover = known.get(e.kind).and_then(|k| covering_wildcard(a, k));
                 if let Some(w) = cover {
                     message.push_str(&format!(

@@ -1,18 +1,20 @@
 //! Loading many manifest versions on every core, for `roa-diff log`: one history has thousands
 //! of versions, and parsing them is most of its time (docs/performance.md, target 3).
 //!
-//! The loads run on worker threads while the calling thread goes on walking the history and
-//! comparing the versions already loaded: walking and comparing then overlap the reading and
-//! parsing instead of leaving the other cores idle between batches. A worker reads the blobs
-//! it loads from its own handle on the repository (a `git2::Repository` is not shared between
-//! threads), so the calling thread does not inflate them either.
+//! The loads run on worker threads (one per core but one) while the calling thread goes on
+//! walking the history and comparing the versions already loaded, and on the calling thread
+//! itself whenever it would wait for one: walking and comparing then overlap the reading and
+//! parsing, and no more threads compete for the cores than there are cores (with a loader per
+//! core, the walking thread, which the whole pipeline waits for, got two thirds of a core). A
+//! loader reads the blobs it loads from its own handle on the repository (a
+//! `git2::Repository` is not shared between threads).
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, TryLockError};
 
 use git2::{Oid, Repository};
 
@@ -34,8 +36,10 @@ enum Job {
 /// id in it), which the caller reads itself if it needs it, to report it as it always does.
 type Done = Option<Result<Loaded>>;
 
-/// Loads sources with [`load_manifest_with`] on one worker thread per core, in the background.
-/// Results come back through [`Loader::next_done`] in the order the loads finish, without their
+/// Loads sources with [`load_manifest_with`] in the background, on one worker thread per core
+/// but one, and on the calling thread whenever it would otherwise wait for a result (it takes
+/// the next queued job): as many threads load as there are cores, and the calling thread, which
+/// walks the history, never competes with two loaders for a core. Results come back through [`Loader::next_done`] in the order the loads finish, without their
 /// text (`Loaded::source.text` is empty): `log` shows none, and the texts of thousands of
 /// versions were most of its memory.
 pub struct Loader<K> {
@@ -46,10 +50,14 @@ pub struct Loader<K> {
     stop: Arc<AtomicBool>,
     /// How many worker threads could be started.
     workers: usize,
+    /// The job queue the workers share, from which the calling thread takes jobs too.
+    queue: Arc<Mutex<Receiver<(K, Job)>>>,
     /// Loaded on the calling thread, when no worker thread could be started.
     done_here: VecDeque<(K, Done)>,
     /// Where blob jobs are read from.
     repository: Option<PathBuf>,
+    /// The calling thread's own handle on it, opened at its first blob job.
+    repository_here: Option<Option<Repository>>,
     options: LoadOptions,
     load: Load,
     /// Shared by the workers: consecutive versions share most of their sections, whichever
@@ -77,8 +85,8 @@ impl<K: Send + 'static> Loader<K> {
         let queue = Arc::new(Mutex::new(queue));
         let stop = Arc::new(AtomicBool::new(false));
         let sections = Arc::new(SectionCache::new());
-        // As many workers as cores: the calling thread mostly waits for them.
-        let workers = (0..cores)
+        // The calling thread is the last loader (see `next_done`).
+        let workers = (1..cores)
             .filter_map(|n| {
                 let (queue, done, stop) = (queue.clone(), done.clone(), stop.clone());
                 let sections = sections.clone();
@@ -118,8 +126,10 @@ impl<K: Send + 'static> Loader<K> {
             results,
             stop,
             workers,
+            queue,
             done_here: VecDeque::new(),
             repository,
+            repository_here: None,
             options: options.clone(),
             load,
             sections,
@@ -141,16 +151,7 @@ impl<K: Send + 'static> Loader<K> {
     fn queue(&mut self, key: K, job: Job) {
         self.pending += 1;
         if self.workers == 0 {
-            let repo = match &job {
-                Job::Blob(..) => self
-                    .repository
-                    .as_ref()
-                    .and_then(|p| Repository::open(p).ok()),
-                Job::Text(_) => None,
-            };
-            let source = source_of(job, repo.as_ref(), &self.options);
-            let loaded = source
-                .map(|s| (self.load)(s, &self.options, Some(&self.sections)).map(without_text));
+            let loaded = self.load_here(job);
             self.done_here.push_back((key, loaded));
         } else {
             // The workers only stop once `jobs` is dropped, so the send cannot fail.
@@ -163,17 +164,48 @@ impl<K: Send + 'static> Loader<K> {
         if self.pending == 0 {
             return None;
         }
-        let next = match self.done_here.pop_front() {
-            Some(done) => Some(done),
-            None => match self.results.recv() {
-                Ok((key, Ok(loaded))) => Some((key, loaded)),
-                Ok((_, Err(panic))) => std::panic::resume_unwind(panic),
-                // The workers only stop once `jobs` is dropped, which `self` has not done.
-                Err(_) => None,
-            },
+        let from_worker = |received: (K, std::thread::Result<Done>)| match received {
+            (key, Ok(loaded)) => (key, loaded),
+            (_, Err(panic)) => std::panic::resume_unwind(panic),
+        };
+        let next = if let Some(done) = self.done_here.pop_front() {
+            Some(done)
+        } else if let Ok(received) = self.results.try_recv() {
+            Some(from_worker(received))
+        } else if let Some((key, job)) = self.take_queued() {
+            // Nothing finished yet: load the next queued job here rather than wait.
+            Some((key, self.load_here(job)))
+        } else {
+            // The workers only stop once `jobs` is dropped, which `self` has not done.
+            self.results.recv().ok().map(from_worker)
         };
         self.pending = if next.is_some() { self.pending - 1 } else { 0 };
         next
+    }
+
+    /// The next queued job, unless the queue is empty or a worker holds it (waiting for a job:
+    /// then it is empty too).
+    fn take_queued(&self) -> Option<(K, Job)> {
+        let queue = match self.queue.try_lock() {
+            Ok(queue) => queue,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        };
+        queue.try_recv().ok()
+    }
+
+    /// Loads a job on the calling thread.
+    fn load_here(&mut self, job: Job) -> Done {
+        let path = self.repository.as_ref();
+        let repo = match &job {
+            Job::Blob(..) => self
+                .repository_here
+                .get_or_insert_with(|| path.and_then(|p| Repository::open(p).ok()))
+                .as_ref(),
+            Job::Text(_) => None,
+        };
+        let source = source_of(job, repo, &self.options)?;
+        Some((self.load)(source, &self.options, Some(&self.sections)).map(without_text))
     }
 }
 
