@@ -8,7 +8,10 @@ use crate::error::Error;
 use crate::load::{parse, source_from_bytes, LoadOptions, Source};
 use crate::model::Manifest;
 use crate::report::human::{self, HumanOptions};
-use crate::report::{compare, json, Report, UpdateLevel};
+use crate::report::{
+    compare, compare_loaded, json, load_manifest, load_manifest_with, verdict, Report, UpdateLevel,
+};
+use crate::sections::SectionCache;
 
 /// The size limit the harness reads with (the default the CLI uses).
 const MAX_BYTES: u64 = crate::load::DEFAULT_MAX_BYTES;
@@ -85,10 +88,64 @@ pub fn reader_agrees(source: &Source) {
     }
 }
 
+/// The section path of `roa-diff log` ([`crate::sections`]) answers only with what the whole
+/// parse gives: the value, and the model put together from cached section parts.
+pub fn sections_agree(source: &Source) {
+    let max_nodes = crate::limits::max_nodes(MAX_BYTES);
+    let options = LoadOptions {
+        lines: false,
+        ..LoadOptions::default()
+    };
+    let cache = SectionCache::new();
+    if let Some(value) = cache.read(&source.text, max_nodes) {
+        match crate::load::parse_full(source, &options, max_nodes) {
+            Err(e) => panic!("the section path accepted what the full path refuses: {e}"),
+            Ok((full, _)) => assert_eq!(value, full, "section values differ"),
+        }
+    }
+    // Twice: the second time every part comes from the cache.
+    for _ in 0..2 {
+        let Some(model) = cache.manifest(&source.text, max_nodes) else {
+            return;
+        };
+        match parse(source, &options).and_then(|d| Manifest::from_document(&d)) {
+            Err(e) => panic!("the section model accepted what the whole read refuses: {e}"),
+            Ok(whole) => assert_eq!(model, whole, "section models differ"),
+        }
+    }
+}
+
+/// `roa-diff log`'s verdict on two versions loaded through one section cache (the parts they
+/// share are the same `Arc`, which the diff skips) is the report's on the two loaded whole.
+fn log_verdict_agrees(old: Option<&Source>, new: &Source) {
+    let options = LoadOptions {
+        lines: false,
+        ..LoadOptions::default()
+    };
+    let cache = SectionCache::new();
+    let shared = |s: &Source| load_manifest_with(s.clone(), &options, Some(&cache)).ok();
+    let whole = |s: &Source| load_manifest(s.clone(), &options).expect("loads through the cache");
+    let Some(shared_new) = shared(new) else {
+        return;
+    };
+    let shared_old = match old.map(shared) {
+        None => None,
+        Some(None) => return,
+        Some(loaded) => loaded,
+    };
+    let whole_old = old.map(whole);
+    let report = compare_loaded(whole_old.as_ref(), &whole(new));
+    let verdict = verdict(shared_old.as_ref().map(|l| &l.model), &shared_new.model);
+    assert_eq!(verdict.update, report.update, "log's update level");
+    assert_eq!(verdict.roa, report.roa, "log's eligibility change");
+    assert_eq!(verdict.changes, report.changes, "log's changes");
+}
+
 /// Reads one manifest. When it reads, comparing it with itself must give no change.
 pub fn read_one(data: &[u8]) {
     if let Ok(s) = source("m.yml", data) {
         reader_agrees(&s);
+        sections_agree(&s);
     }
     let options = LoadOptions::default();
     let read = source("m.yml", data).and_then(|s| {
@@ -139,6 +196,11 @@ pub fn diff_two(data: &[u8]) {
     let Some(report) = compare_bytes(data) else {
         return;
     };
+    let (old, new) = split(data);
+    let old = old.map(|o| source("old.yml", o)).transpose();
+    if let (Ok(old), Ok(new)) = (old, source("new.yml", new)) {
+        log_verdict_agrees(old.as_ref(), &new);
+    }
     let worst = report.changes.iter().map(|c| c.level).max();
     assert_eq!(
         report.update,
