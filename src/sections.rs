@@ -419,11 +419,24 @@ const NOTABLE: [bool; 256] = {
     notable
 };
 
-/// `text` cut at each of `starts` (ascending offsets), from the first; `None` when there is none.
+/// `text` cut at each of `starts` (ascending offsets), from the first; `None` when there is none,
+/// or when the text before the first (blank lines and comments, which no piece holds and so
+/// nothing parses) has a character libyaml refuses anywhere: the whole parse fails on it.
 fn cut_at<'t>(text: &'t str, starts: &[usize]) -> Option<Vec<&'t str>> {
+    if !text[..*starts.first()?].chars().all(yaml_printable) {
+        return None;
+    }
     let ends = starts.iter().skip(1).copied().chain([text.len()]);
     let pieces: Vec<&str> = starts.iter().zip(ends).map(|(&s, e)| &text[s..e]).collect();
     (!pieces.is_empty()).then_some(pieces)
+}
+
+/// Whether libyaml reads `c` at all (YAML 1.1's printable set; its reader refuses any other
+/// character, even in a comment).
+fn yaml_printable(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// Whether a line whose first byte (after its indentation) is `b` may begin a key: a plain

@@ -195,6 +195,10 @@ fn modules_read_by_entry() {
         ("modules:\n", false),
         ("modules:\n# only a comment\n", false),
         ("modules:\n- key: a\n", false),
+        // Nor are the header's comment and the comments before the first entry.
+        ("modules: # \u{1}\n  function:\n    - key: a\n", false),
+        ("modules:\n  # \u{7f}\n  function:\n    - key: a\n", false),
+        ("modules: # é\n  # \u{a0}\n  function:\n    - key: a\n", true),
     ];
     for (text, by_entry) in cases {
         let cache = SectionCache::new();
@@ -275,6 +279,12 @@ fn tricky_texts() {
         ("a: é — ü \u{2027}\nb: \"\u{a0}\"\n", true),
         ("", false),
         ("# nothing\n", false),
+        // Comments before the first key are in no section, and libyaml refuses some characters
+        // even there (fuzz finding): C0 controls, DEL, C1 controls but NEL.
+        ("# \u{1}\napp: 1\n", false),
+        ("  # \u{7f}\napp: 1\n", false),
+        ("# \u{80}\napp: 1\n", false),
+        ("# fine: é \u{a0} \u{fffd} \u{1f600}\napp: 1\n", true),
         // Bad indentation inside a section fails alone as in the whole.
         ("a:\n    b: 1\n  c: 2\nd: 3\n", false),
         ("a: b: c\n", false),
