@@ -379,7 +379,15 @@ impl<'t> Builder<'t> {
                 // starts on its first line of text, an empty one where the next token is.
                 let pos = match self.positions.is_some() {
                     false => None,
-                    true if block => Some(self.block_text_line(line, after_anchor)?),
+                    true if block => {
+                        // The header (`|` or `>`) may be lines after the anchor (a fuzz
+                        // finding); its text starts after the header, not after the anchor.
+                        let (line, header) = match anchor {
+                            Some(_) => self.next_token(line, after_anchor)?,
+                            None => (line, after_anchor),
+                        };
+                        Some(self.block_text_line(line, header)?)
+                    }
                     // yaml-rust2 places an empty value in a flow collection at its `:`, not at
                     // the next token (a fuzz finding): left to the full path.
                     true if text.is_empty() && self.flow_open > 0 => return None,
@@ -482,10 +490,16 @@ impl<'t> Builder<'t> {
     /// libyaml at the anchor. `None` at the end of the text, where yaml-rust2's line depends on
     /// the indentation being closed: the full path answers.
     fn content_line(&self, line: usize, after_anchor: usize) -> Option<usize> {
-        let rest = self.text.as_bytes().get(after_anchor..).unwrap_or_default();
+        self.next_token(line, after_anchor).map(|(line, _)| line)
+    }
+
+    /// The line and byte offset of the first byte from `from` on that is neither blank nor in
+    /// a comment (`line` is the line `from` is on); `None` at the end of the text.
+    fn next_token(&self, line: usize, from: usize) -> Option<(usize, usize)> {
+        let rest = self.text.as_bytes().get(from..).unwrap_or_default();
         let mut extra = 0;
         let mut in_comment = false;
-        for &b in rest {
+        for (i, &b) in rest.iter().enumerate() {
             match b {
                 b'\n' => {
                     extra += 1;
@@ -494,7 +508,7 @@ impl<'t> Builder<'t> {
                 _ if in_comment => {}
                 b' ' | b'\t' | b'\r' => {}
                 b'#' => in_comment = true,
-                _ => return Some(line + extra),
+                _ => return Some((line + extra, from + i)),
             }
         }
         None

@@ -125,6 +125,13 @@ fn anchors_tags_and_odd_layouts() {
         "a: &x [&x 1]\nb: *x\n",
         "a: &x {k: &x 1}\nb: *x\nc: &x 2\nd: *x\n",
         "a: &a 1\nb: &b 2\nc: &a 3\nd: &c 4\ne: *a\n",
+        // An anchor, then the block scalar's header on a later line (a fuzz finding), and
+        // an anchor before an indentation indicator.
+        "&x\n|\n  t\n",
+        "&x\n>\n#\n",
+        "a: &x\n  >\n  text\nb: *x\n",
+        "a: &x # c\n\n  |\n  text\n",
+        "a: &x >2\n   text\n",
     ] {
         if let Some(s) = source("t.yml", text.as_bytes().to_vec()) {
             reader_agrees(&s);
