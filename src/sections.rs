@@ -7,7 +7,7 @@
 //! (docs/performance.md, target 3).
 //!
 //! This is a fast path and must give exactly the value of a whole-document parse: it only
-//! answers for texts where cutting at column-0 keys cannot change the meaning (see [`split`])
+//! answers for texts where cutting at column-0 keys cannot change the meaning (see `split`)
 //! and where every section parses alone to a one-entry mapping; for anything else it returns
 //! `None` and the caller parses the whole text as before, which also gives every error. The
 //! equivalence with `serde_yaml` is checked in `tests/sections_equivalence.rs`.
@@ -146,7 +146,7 @@ impl SectionCache {
 
     /// The value of `text` assembled from its sections, or `None` when the section path does
     /// not answer for it. When it answers, the value is the one `serde_yaml` gives the whole
-    /// text, and the whole text is within `max_nodes` (see [`split`]).
+    /// text, and the whole text is within `max_nodes` (see `split`).
     pub fn read(&self, text: &str, max_nodes: u64) -> Option<Value> {
         // Without aliases a node takes at least one byte, so a text of at most `max_nodes / 2`
         // bytes cannot pass the node limit as a whole when its sections do not.

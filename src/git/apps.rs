@@ -1,5 +1,5 @@
 //! `--git BASE [HEAD]`: finds every Forge manifest in two snapshots, pairs them (by path, then
-//! by `app.id` when a manifest moved) and compares each pair with the core [`compare`].
+//! by `app.id` when a manifest moved) and compares each pair with the core [`compare`](crate::report::compare).
 
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -143,7 +143,7 @@ impl<K: Send + 'static> Loader<K> {
     }
 
     /// Queues the load of a blob of the repository, which a worker reads, and loads only if it
-    /// holds a Forge app id (see [`Done`]). `name` is what its messages call it.
+    /// holds a Forge app id (see `Done`). `name` is what its messages call it.
     pub fn submit_blob(&mut self, key: K, id: Oid, name: String) {
         self.queue(key, Job::Blob(id, name));
     }
