@@ -392,7 +392,7 @@ impl<'r> History<'r> {
 
 /// The file-independent part of a pair's app report: what [`app_report_with`] would report
 /// for it, from the models alone.
-pub fn summarize(pair: &Pair) -> Summary {
+fn summarize(pair: &Pair) -> Summary {
     let (old, new) = match pair {
         Pair::Removed(_) => {
             return Summary {
