@@ -59,6 +59,28 @@ fn yaml_rust2_reads_differently(text: &str) -> bool {
     })
 }
 
+/// Bytes that end an anchor name for libyaml but not for yaml-rust2, which reads on.
+const ANCHOR_NAME_ONLY_TO_YAML_RUST2: &[u8] = b":?%@`";
+
+/// Whether an anchor (`&` and a name libyaml reads) is followed by a byte that yaml-rust2
+/// still reads as part of its name: yaml-rust2 then reads another tree, and the lines it gives
+/// belong to that tree (`&a:b` is anchor `a` and scalar `:b` to libyaml, anchor `a:b` and an
+/// empty node to yaml-rust2, a fuzz finding). A `&` inside text can look the same; that only
+/// costs line numbers.
+pub(crate) fn anchor_names_differ(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let name_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_');
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'&' && {
+            let name = bytes[i + 1..].iter().take_while(|b| name_byte(b)).count();
+            name > 0
+                && bytes
+                    .get(i + 1 + name)
+                    .is_some_and(|b| ANCHOR_NAME_ONLY_TO_YAML_RUST2.contains(b))
+        }
+    })
+}
+
 /// Whether a NEL, LS or PS (line breaks to libyaml, in UTF-8) starts at byte `i`.
 pub(crate) fn unicode_line_break_at(bytes: &[u8], i: usize) -> bool {
     let rest = &bytes[i..];
@@ -185,10 +207,10 @@ unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<
     // `` ` `` (so `&a:b c` is a different tree to each): such texts go the full path.
     let names_agree = |anchor: Option<&[u8]>| {
         anchor.is_none()
-            || !matches!(
-                text.as_bytes().get(after_anchor(anchor)),
-                Some(b':' | b'?' | b'%' | b'@' | b'`')
-            )
+            || !text
+                .as_bytes()
+                .get(after_anchor(anchor))
+                .is_some_and(|&b| ANCHOR_NAME_ONLY_TO_YAML_RUST2.contains(&b))
     };
     let anchor_of = |ptr: *const u8| {
         let anchor = unsafe { c_bytes(ptr) };
@@ -843,6 +865,29 @@ mod tests {
         // The anchored mapping starts at its first key (line 2), as yaml-rust2 reports it.
         assert_eq!(pos.entry("base").unwrap().1.line(), 2);
         assert_eq!(pos.entry("c").unwrap().1.entry("x").unwrap().0, 2);
+    }
+
+    #[test]
+    fn anchor_names_that_yaml_rust2_reads_on() {
+        for differs in [
+            "- &oread:jira-work\n",
+            "a: &x:y 1\n",
+            "&a?b\n",
+            "&a-b_1@c\n",
+            "&n`",
+        ] {
+            assert!(anchor_names_differ(differs), "{differs:?}");
+        }
+        for agrees in [
+            "a: x & y\n",
+            "a: &x 1\n",
+            "u: https://h/?a=1&b=2\n",
+            "&",
+            "&:x",
+            "&x :y",
+        ] {
+            assert!(!anchor_names_differ(agrees), "{agrees:?}");
+        }
     }
 
     #[test]
