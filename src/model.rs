@@ -566,11 +566,10 @@ fn read_modules(section: &Node, name: &'static str) -> Result<Modules> {
 /// section one entry at a time).
 pub fn read_modules_entry(kind: &Value, list: &Value) -> Result<Modules> {
     let mut m = Modules::default();
-    let path = |kind: &str| format!("modules.{kind}");
     let Some(kind) = crate::load::key_text(kind) else {
         return Err(crate::error::Error::new("", "keys must be strings").key("modules"));
     };
-    if let Some(list) = Node::section("", &path(&kind), list) {
+    if let Some(list) = Node::section("", &format!("modules.{kind}"), list) {
         read_module_list(&kind, &list, "modules", &mut m)?;
     }
     Ok(m)

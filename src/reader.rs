@@ -59,6 +59,11 @@ fn yaml_rust2_reads_differently(text: &str) -> bool {
     })
 }
 
+/// Whether libyaml reads `b` as part of an anchor (or alias) name.
+pub(crate) fn anchor_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
+}
+
 /// Bytes that end an anchor name for libyaml but not for yaml-rust2, which reads on.
 const ANCHOR_NAME_ONLY_TO_YAML_RUST2: &[u8] = b":?%@`";
 
@@ -69,10 +74,12 @@ const ANCHOR_NAME_ONLY_TO_YAML_RUST2: &[u8] = b":?%@`";
 /// costs line numbers.
 pub(crate) fn anchor_names_differ(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let name_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_');
     bytes.iter().enumerate().any(|(i, &b)| {
         b == b'&' && {
-            let name = bytes[i + 1..].iter().take_while(|b| name_byte(b)).count();
+            let name = bytes[i + 1..]
+                .iter()
+                .take_while(|&&b| anchor_name_byte(b))
+                .count();
             name > 0
                 && bytes
                     .get(i + 1 + name)

@@ -148,13 +148,7 @@ impl SectionCache {
     /// not answer for it. When it answers, the value is the one `serde_yaml` gives the whole
     /// text, and the whole text is within `max_nodes` (see `split`).
     pub fn read(&self, text: &str, max_nodes: u64) -> Option<Value> {
-        // Without aliases a node takes at least one byte, so a text of at most `max_nodes / 2`
-        // bytes cannot pass the node limit as a whole when its sections do not.
-        if (text.len() as u64).saturating_mul(2) > max_nodes {
-            return None;
-        }
-        let sections = split(text)?;
-        let cells = self.cells(&sections);
+        let (sections, cells) = self.sections_and_cells(text, max_nodes)?;
         let mut parsed = 0;
         let mut root = Mapping::with_capacity(cells.len());
         for (cell, text) in cells.iter().zip(&sections) {
@@ -176,11 +170,7 @@ impl SectionCache {
     /// variables are interpolated into every other section). When it answers, the model is
     /// the one [`Manifest::from_document`] reads from the whole text.
     pub fn manifest(&self, text: &str, max_nodes: u64) -> Option<Manifest> {
-        if (text.len() as u64).saturating_mul(2) > max_nodes {
-            return None;
-        }
-        let sections = split(text)?;
-        let cells = self.cells(&sections);
+        let (sections, cells) = self.sections_and_cells(text, max_nodes)?;
         let mut parsed = 0;
         let modules_key = Value::String("modules".into());
         let mut keys = HashSet::with_capacity(cells.len());
@@ -245,6 +235,23 @@ impl SectionCache {
         self.modules_by_entry.fetch_add(1, Ordering::Relaxed);
         let part = Ok(Some(Part::Modules(Arc::new(modules))));
         Some(cell.part.get_or_init(|| part))
+    }
+
+    /// The top-level sections of `text` (see `split`) and their cells, or `None` when the
+    /// section path does not answer for it.
+    fn sections_and_cells<'t>(
+        &self,
+        text: &'t str,
+        max_nodes: u64,
+    ) -> Option<(Vec<&'t str>, Vec<Cell>)> {
+        // Without aliases a node takes at least one byte, so a text of at most `max_nodes / 2`
+        // bytes cannot pass the node limit as a whole when its sections do not.
+        if (text.len() as u64).saturating_mul(2) > max_nodes {
+            return None;
+        }
+        let sections = split(text)?;
+        let cells = self.cells(&sections);
+        Some((sections, cells))
     }
 
     /// The cells of these texts, new empty ones for texts not seen before. Locked once, to
@@ -392,10 +399,10 @@ fn split(text: &str) -> Option<Vec<&str>> {
                 line_start(bytes, i + 1, &mut starts)?;
                 false
             }
-            b'&' => {
-                let next = bytes.get(i + 1).copied().unwrap_or(0);
-                next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-')
-            }
+            // A `&` that starts an anchor; in text such as `status & details` it does not.
+            b'&' => bytes
+                .get(i + 1)
+                .is_some_and(|&b| crate::reader::anchor_name_byte(b)),
             b'\t' | b'\r' => true,
             _ => crate::reader::unicode_line_break_at(bytes, i),
         };
