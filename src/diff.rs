@@ -74,11 +74,6 @@ impl Diff {
             accepted: None,
         });
     }
-
-    /// The worst level among the changes, `None` when nothing changed.
-    pub fn level(&self) -> Option<Level> {
-        self.changes.iter().map(|c| c.level).max()
-    }
 }
 
 fn at_new(line: Option<usize>) -> (Option<usize>, Side) {

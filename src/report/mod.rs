@@ -183,9 +183,6 @@ pub fn compare_loaded(old: Option<&Loaded>, new: &Loaded) -> Report {
         new: new_model,
         new_name: &new_doc.name,
     });
-    let update = UpdateLevel::from(d.level());
-    let mut changes = d.changes;
-    changes.sort_by_key(|c| std::cmp::Reverse(c.level));
     let mut warnings = old_doc.warnings.clone();
     warnings.extend(new_doc.warnings.iter().cloned());
     warnings.extend(d.warnings);
@@ -199,7 +196,11 @@ pub fn compare_loaded(old: Option<&Loaded>, new: &Loaded) -> Report {
     };
     let old = side(old_doc, old_model, old.map(|l| &l.source));
     let new = side(new_doc, new_model, Some(&new.source));
-    let roa = RoaChange::between(old.eligible(), new.eligible());
+    let Verdict {
+        update,
+        roa,
+        changes,
+    } = Verdict::of(d.changes, old.eligible(), new.eligible());
     Report {
         old,
         new,
@@ -227,17 +228,29 @@ pub struct Verdict {
 pub fn verdict(old: Option<&Manifest>, new: &Manifest) -> Verdict {
     let empty = Manifest::default();
     let old = old.unwrap_or(&empty);
-    let mut changes = crate::diff::changes(&Sides {
+    let changes = crate::diff::changes(&Sides {
         old,
         old_name: "",
         new,
         new_name: "",
     });
-    changes.sort_by_key(|c| std::cmp::Reverse(c.level));
-    Verdict {
-        update: UpdateLevel::from(changes.iter().map(|c| c.level).max()),
-        roa: RoaChange::between(crate::roa::eligible(old), crate::roa::eligible(new)),
+    Verdict::of(
         changes,
+        crate::roa::eligible(old),
+        crate::roa::eligible(new),
+    )
+}
+
+impl Verdict {
+    /// The verdict on an update with these changes, from and to these eligibilities: the
+    /// worst change's level, and the changes major first (otherwise in diff order).
+    fn of(mut changes: Vec<Change>, old_eligible: bool, new_eligible: bool) -> Verdict {
+        changes.sort_by_key(|c| std::cmp::Reverse(c.level));
+        Verdict {
+            update: UpdateLevel::from(changes.iter().map(|c| c.level).max()),
+            roa: RoaChange::between(old_eligible, new_eligible),
+            changes,
+        }
     }
 }
 
