@@ -39,9 +39,10 @@ type Done = Option<Result<Loaded>>;
 /// Loads sources with [`load_manifest_with`] in the background, on one worker thread per core
 /// but one, and on the calling thread whenever it would otherwise wait for a result (it takes
 /// the next queued job): as many threads load as there are cores, and the calling thread, which
-/// walks the history, never competes with two loaders for a core. Results come back through [`Loader::next_done`] in the order the loads finish, without their
-/// text (`Loaded::source.text` is empty): `log` shows none, and the texts of thousands of
-/// versions were most of its memory.
+/// walks the history, never competes with two loaders for a core. Results come back through
+/// [`Loader::next_done`] in the order the loads finish, without their text
+/// (`Loaded::source.text` is empty): `log` shows none, and the texts of thousands of versions
+/// were most of its memory.
 pub struct Loader<K> {
     /// Dropped with the loader, which ends the workers.
     jobs: Sender<(K, Job)>,
@@ -54,17 +55,51 @@ pub struct Loader<K> {
     queue: Arc<Mutex<Receiver<(K, Job)>>>,
     /// Loaded on the calling thread, when no worker thread could be started.
     done_here: VecDeque<(K, Done)>,
-    /// Where blob jobs are read from.
-    repository: Option<PathBuf>,
-    /// The calling thread's own handle on it, opened at its first blob job.
-    repository_here: Option<Option<Repository>>,
-    options: LoadOptions,
-    load: Load,
-    /// Shared by the workers: consecutive versions share most of their sections, whichever
-    /// worker loads them.
-    sections: Arc<SectionCache>,
+    /// How the calling thread loads.
+    here: Loading,
     /// Jobs submitted whose results have not been taken yet.
     pending: usize,
+}
+
+/// What one loading thread loads with: the same options, load and section cache as the others
+/// (consecutive versions share most of their sections, whichever thread loads them), and its
+/// own handle on the repository, opened at its first blob job (a `git2::Repository` is not
+/// shared between threads).
+struct Loading {
+    options: LoadOptions,
+    load: Load,
+    sections: Arc<SectionCache>,
+    /// Where blob jobs are read from.
+    repository: Option<PathBuf>,
+    opened: Option<Option<Repository>>,
+}
+
+impl Loading {
+    /// The same, for another thread (with a handle of its own).
+    fn for_another_thread(&self) -> Loading {
+        Loading {
+            options: self.options.clone(),
+            load: self.load,
+            sections: self.sections.clone(),
+            repository: self.repository.clone(),
+            opened: None,
+        }
+    }
+
+    fn run(&mut self, job: Job) -> Done {
+        let repo = match &job {
+            Job::Blob(..) => {
+                let path = self.repository.as_ref();
+                let opened = self
+                    .opened
+                    .get_or_insert_with(|| path.and_then(|p| Repository::open(p).ok()));
+                opened.as_ref()
+            }
+            Job::Text(_) => None,
+        };
+        let source = source_of(job, repo, &self.options)?;
+        Some((self.load)(source, &self.options, Some(&self.sections)).map(without_text))
+    }
 }
 
 /// What a worker does with each source: [`load_manifest_with`] and the shared section cache,
@@ -84,16 +119,18 @@ impl<K: Send + 'static> Loader<K> {
         let (done, results) = channel();
         let queue = Arc::new(Mutex::new(queue));
         let stop = Arc::new(AtomicBool::new(false));
-        let sections = Arc::new(SectionCache::new());
+        let here = Loading {
+            options: options.clone(),
+            load,
+            sections: Arc::new(SectionCache::new()),
+            repository,
+            opened: None,
+        };
         // The calling thread is the last loader (see `next_done`).
         let workers = (1..cores)
             .filter_map(|n| {
                 let (queue, done, stop) = (queue.clone(), done.clone(), stop.clone());
-                let sections = sections.clone();
-                let options = options.clone();
-                let path = repository.clone();
-                // Opened at the first blob job.
-                let mut repo: Option<Option<Repository>> = None;
+                let mut loading = here.for_another_thread();
                 std::thread::Builder::new()
                     .name(format!("roa-diff-load-{n}"))
                     .spawn(move || loop {
@@ -106,13 +143,8 @@ impl<K: Send + 'static> Loader<K> {
                         }
                         // A panic goes back with the job, to be raised on the calling thread: the
                         // other workers would otherwise keep it waiting for this result forever.
-                        let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                            let repo = repo.get_or_insert_with(|| {
-                                path.as_ref().and_then(|p| Repository::open(p).ok())
-                            });
-                            let source = source_of(job, repo.as_ref(), &options)?;
-                            Some(load(source, &options, Some(&sections)).map(without_text))
-                        }));
+                        let loaded =
+                            std::panic::catch_unwind(AssertUnwindSafe(|| loading.run(job)));
                         if done.send((key, loaded)).is_err() {
                             return;
                         }
@@ -128,11 +160,7 @@ impl<K: Send + 'static> Loader<K> {
             workers,
             queue,
             done_here: VecDeque::new(),
-            repository,
-            repository_here: None,
-            options: options.clone(),
-            load,
-            sections,
+            here,
             pending: 0,
         }
     }
@@ -151,7 +179,7 @@ impl<K: Send + 'static> Loader<K> {
     fn queue(&mut self, key: K, job: Job) {
         self.pending += 1;
         if self.workers == 0 {
-            let loaded = self.load_here(job);
+            let loaded = self.here.run(job);
             self.done_here.push_back((key, loaded));
         } else {
             // The workers only stop once `jobs` is dropped, so the send cannot fail.
@@ -174,7 +202,7 @@ impl<K: Send + 'static> Loader<K> {
             Some(from_worker(received))
         } else if let Some((key, job)) = self.take_queued() {
             // Nothing finished yet: load the next queued job here rather than wait.
-            Some((key, self.load_here(job)))
+            Some((key, self.here.run(job)))
         } else {
             // The workers only stop once `jobs` is dropped, which `self` has not done.
             self.results.recv().ok().map(from_worker)
@@ -192,20 +220,6 @@ impl<K: Send + 'static> Loader<K> {
             Err(TryLockError::WouldBlock) => return None,
         };
         queue.try_recv().ok()
-    }
-
-    /// Loads a job on the calling thread.
-    fn load_here(&mut self, job: Job) -> Done {
-        let path = self.repository.as_ref();
-        let repo = match &job {
-            Job::Blob(..) => self
-                .repository_here
-                .get_or_insert_with(|| path.and_then(|p| Repository::open(p).ok()))
-                .as_ref(),
-            Job::Text(_) => None,
-        };
-        let source = source_of(job, repo, &self.options)?;
-        Some((self.load)(source, &self.options, Some(&self.sections)).map(without_text))
     }
 }
 
