@@ -88,14 +88,19 @@ pub fn reader_agrees(source: &Source) {
     }
 }
 
+/// How `roa-diff log` loads: without line numbers.
+fn log_options() -> LoadOptions {
+    LoadOptions {
+        lines: false,
+        ..LoadOptions::default()
+    }
+}
+
 /// The section path of `roa-diff log` ([`crate::sections`]) answers only with what the whole
 /// parse gives: the value, and the model put together from cached section parts.
 pub fn sections_agree(source: &Source) {
     let max_nodes = crate::limits::max_nodes(MAX_BYTES);
-    let options = LoadOptions {
-        lines: false,
-        ..LoadOptions::default()
-    };
+    let options = log_options();
     let cache = SectionCache::new();
     if let Some(value) = cache.read(&source.text, max_nodes) {
         match crate::load::parse_full(source, &options, max_nodes) {
@@ -118,10 +123,7 @@ pub fn sections_agree(source: &Source) {
 /// `roa-diff log`'s verdict on two versions loaded through one section cache (the parts they
 /// share are the same `Arc`, which the diff skips) is the report's on the two loaded whole.
 fn log_verdict_agrees(old: Option<&Source>, new: &Source) {
-    let options = LoadOptions {
-        lines: false,
-        ..LoadOptions::default()
-    };
+    let options = log_options();
     let cache = SectionCache::new();
     let shared = |s: &Source| load_manifest_with(s.clone(), &options, Some(&cache)).ok();
     let whole = |s: &Source| load_manifest(s.clone(), &options).expect("loads through the cache");
