@@ -23,7 +23,7 @@ use crate::fingerprint::{is_fingerprint, FINGERPRINT_LEN};
 use crate::load::{parse, read_file, LoadOptions, Node, DEFAULT_MAX_BYTES};
 use crate::report::{Report, UpdateLevel};
 use crate::roa::RoaChange;
-use crate::rules::RuleId;
+use crate::rules::{RuleId, REPLACED_IDS};
 
 /// The file looked for in the current directory when `--accept` is not given.
 pub const DEFAULT_FILE: &str = ".roa-diff.yml";
@@ -33,7 +33,10 @@ pub const DEFAULT_FILE: &str = ".roa-diff.yml";
 pub enum Matcher {
     Fingerprint(String),
     RulePath {
-        rule: RuleId,
+        /// The rule id as written.
+        id: String,
+        /// The rules it matches: itself, or for an id version 2 replaced, its replacements.
+        rules: &'static [RuleId],
         path: String,
     },
     /// Runs on Atlassian eligibility being lost.
@@ -52,7 +55,7 @@ impl Matcher {
     fn describe(&self) -> String {
         match self {
             Matcher::Fingerprint(f) => format!("fingerprint {f}"),
-            Matcher::RulePath { rule, path } => format!("rule {rule} at {path}"),
+            Matcher::RulePath { id, path, .. } => format!("rule {id} at {path}"),
             Matcher::RoaLost => "roa: lost".to_string(),
         }
     }
@@ -131,16 +134,23 @@ fn parse_entry(node: &Node, file: &str) -> Result<Entry> {
             Matcher::Fingerprint(f.to_string())
         }
         (None, Some((rule, line)), Some((path, _)), None) => {
-            let Some(rule) = RuleId::from_id(rule) else {
-                return Err(Error::new(
-                    file,
-                    format!("unknown rule `{rule}` (see `roa-diff rules`)"),
-                )
-                .at(line)
-                .key(format!("{}.rule", node.path)));
+            let rules = match RuleId::from_id(rule) {
+                Some(id) => std::slice::from_ref(&id.rule().id),
+                None => match REPLACED_IDS.iter().find(|(old, _)| *old == rule) {
+                    Some((_, new)) => *new,
+                    None => {
+                        return Err(Error::new(
+                            file,
+                            format!("unknown rule `{rule}` (see `roa-diff rules`)"),
+                        )
+                        .at(line)
+                        .key(format!("{}.rule", node.path)))
+                    }
+                },
             };
             Matcher::RulePath {
-                rule,
+                id: rule.to_string(),
+                rules,
                 path: path.to_string(),
             }
         }
@@ -217,8 +227,8 @@ pub fn apply<'a>(
             for (i, entry) in file.entries.iter().enumerate() {
                 let hit = match &entry.matcher {
                     Matcher::Fingerprint(f) => *f == change.fingerprint,
-                    Matcher::RulePath { rule, path } => {
-                        *rule == change.rule && *path == change.path
+                    Matcher::RulePath { rules, path, .. } => {
+                        rules.contains(&change.rule) && *path == change.path
                     }
                     Matcher::RoaLost => false,
                 };
@@ -230,7 +240,7 @@ pub fn apply<'a>(
                 }
             }
         }
-        if report.roa == RoaChange::Lost {
+        if report.roa_change() == RoaChange::Lost {
             if let Some(i) = file
                 .entries
                 .iter()
@@ -241,22 +251,43 @@ pub fn apply<'a>(
             }
         }
     }
-    file.entries
+    let mut notes: Vec<String> = file
+        .entries
         .iter()
-        .zip(used)
-        .filter(|(_, used)| !used)
-        .map(|(e, _)| {
-            format!(
-                "{}: accepted {} matches nothing in this update; remove the stale entry",
+        .filter_map(|e| match &e.matcher {
+            Matcher::RulePath { id, rules, .. } if RuleId::from_id(id).is_none() => Some(format!(
+                "{}: rule `{id}` was replaced in rule book version 2 by {}; this entry matches those (rename it)",
                 e.location,
-                e.matcher.describe()
-            )
+                rules
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )),
+            _ => None,
         })
-        .collect()
+        .collect();
+    notes.extend(
+        file.entries
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| !used)
+            .map(|(e, _)| {
+                format!(
+                    "{}: accepted {} matches nothing in this update; remove the stale entry",
+                    e.location,
+                    e.matcher.describe()
+                )
+            }),
+    );
+    notes
 }
 
 /// The update level counting only changes nothing accepts: what `--fail-on major|any` sees.
 pub fn unaccepted_update(report: &Report) -> UpdateLevel {
+    if report.first_release {
+        return UpdateLevel::FirstRelease;
+    }
     UpdateLevel::from(
         report
             .changes
@@ -269,7 +300,7 @@ pub fn unaccepted_update(report: &Report) -> UpdateLevel {
 
 /// Whether Runs on Atlassian is lost and no `roa: lost` entry accepts it.
 pub fn roa_lost_unaccepted(report: &Report) -> bool {
-    report.roa == RoaChange::Lost && report.roa_accepted.is_none()
+    report.roa_change() == RoaChange::Lost && report.roa_accepted.is_none()
 }
 
 #[cfg(test)]
@@ -296,7 +327,8 @@ mod tests {
         assert_eq!(
             file.entries[1].matcher,
             Matcher::RulePath {
-                rule: RuleId::ScopeAdded,
+                id: "scope-added".into(),
+                rules: &[RuleId::ScopeAdded],
                 path: "permissions.scopes[a]".into()
             }
         );

@@ -110,6 +110,10 @@ pub enum FailOn {
     RoaLost,
     /// Any semantic change that no accept entry covers.
     Any,
+    /// `forge deploy` would refuse the new manifest (a deploy blocker).
+    Blocked,
+    /// The new manifest is not eligible for Runs on Atlassian (first releases included).
+    Ineligible,
     /// Never fail (report only).
     Never,
 }
@@ -122,7 +126,7 @@ pub struct Policy {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "major,roa-lost"
+        default_value = "major,roa-lost,blocked"
     )]
     pub fail_on: Vec<FailOn>,
 }
@@ -203,7 +207,13 @@ pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
     fail_on.iter().any(|f| match f {
         FailOn::Major => unaccepted_update(report) == UpdateLevel::Major,
         FailOn::RoaLost => roa_lost_unaccepted(report),
-        FailOn::Any => unaccepted_update(report) != UpdateLevel::None,
+        // A first release is not an update: no update policy trips on it.
+        FailOn::Any => matches!(
+            unaccepted_update(report),
+            UpdateLevel::Minor | UpdateLevel::Major
+        ),
+        FailOn::Blocked => !report.blockers.is_empty(),
+        FailOn::Ineligible => !report.new.eligible(),
         FailOn::Never => false,
     })
 }

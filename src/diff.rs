@@ -10,7 +10,10 @@ use serde_json::{json, Value as Json};
 use crate::accept::Acceptance;
 use crate::fingerprint::fingerprint;
 use crate::model::REMOTE_OPERATIONS;
-use crate::model::{Egress, EgressTarget, Located, Manifest, Module, Provider, Remote, WebTrigger};
+use crate::model::{
+    escape_identity, Egress, EgressTarget, Located, Manifest, Module, Provider, Remote, Service,
+    WebTrigger,
+};
 use crate::rules::{Level, RuleId};
 
 /// Which file a change's line is in: removals point into the old file.
@@ -226,7 +229,7 @@ macro_rules! keyed_part {
     )*};
 }
 
-keyed_part!(Remote => "remote", Provider => "auth provider", WebTrigger => "web trigger");
+keyed_part!(Remote => "remote", Provider => "auth provider", WebTrigger => "web trigger", Service => "service");
 
 impl Part for Module {
     type Key<'k> = (&'static str, &'k str, &'k str);
@@ -263,15 +266,19 @@ fn diff_parts(s: &Sides, skip_shared: bool) -> Diff {
     }
     let (old, new) = (s.old, s.new);
     let mut d = Diff::default();
+    // Remotes that a URL moved into from fetch.backend: both the egress and the remote diff
+    // treat them as one move (SPEC §3, remote-added-from-egress).
+    let moved = remotes_from_egress(s);
     if !same(skip_shared, &old.permissions, &new.permissions) {
         diff_scopes(s, &mut d);
         diff_content(s, &mut d);
-        diff_egress(s, &mut d);
+        diff_egress(s, &moved, &mut d);
+        diff_enforcement(s, &mut d);
     }
     // A provider's changes also depend on the remotes it uses.
     let remotes_same = same(skip_shared, &old.remotes, &new.remotes);
     if !(remotes_same && same(skip_shared, &old.providers, &new.providers)) {
-        diff_remotes_and_providers(s, &mut d);
+        diff_remotes_and_providers(s, &moved, &mut d);
     }
     let modules_same = same(skip_shared, &old.modules, &new.modules);
     if !modules_same {
@@ -283,6 +290,9 @@ fn diff_parts(s: &Sides, skip_shared: bool) -> Diff {
     if !(modules_same && same(skip_shared, &old.connect_modules, &new.connect_modules)) {
         diff_modules(s, &mut d);
     }
+    if !same(skip_shared, &old.services, &new.services) {
+        diff_services(s, &mut d);
+    }
     d
 }
 
@@ -292,7 +302,7 @@ fn diff_scopes(s: &Sides, d: &mut Diff) {
         if !old.contains_key(name) {
             d.push(
                 RuleId::ScopeAdded,
-                format!("permissions.scopes[{name}]"),
+                format!("permissions.scopes[{}]", escape_identity(name)),
                 at_new(scope.line),
                 format!("scope `{name}` added"),
                 Json::Null,
@@ -304,7 +314,7 @@ fn diff_scopes(s: &Sides, d: &mut Diff) {
         if !new.contains_key(name) {
             d.push(
                 RuleId::ScopeRemoved,
-                format!("permissions.scopes[{name}]"),
+                format!("permissions.scopes[{}]", escape_identity(name)),
                 at_old(scope.line),
                 format!("scope `{name}` removed"),
                 json!(name),
@@ -323,12 +333,18 @@ fn diff_content(s: &Sides, d: &mut Diff) {
         }
         map
     }
+    fn path(kind: &str, value: &str) -> String {
+        match kind {
+            "sandbox" => format!("permissions.sandbox[{}]", escape_identity(value)),
+            _ => format!("permissions.content.{kind}[{}]", escape_identity(value)),
+        }
+    }
     let (old, new) = (index(s.old), index(s.new));
     for ((kind, value), line) in &new {
         if !old.contains_key(&(*kind, *value)) {
             d.push(
-                RuleId::ContentPermissionChanged,
-                format!("permissions.content.{kind}[{value}]"),
+                RuleId::ContentPermissionAdded,
+                path(kind, value),
                 at_new(*line),
                 format!("content permission {kind} `{value}` added"),
                 Json::Null,
@@ -339,8 +355,8 @@ fn diff_content(s: &Sides, d: &mut Diff) {
     for ((kind, value), line) in &old {
         if !new.contains_key(&(*kind, *value)) {
             d.push(
-                RuleId::ContentPermissionChanged,
-                format!("permissions.content.{kind}[{value}]"),
+                RuleId::ContentPermissionRemoved,
+                path(kind, value),
                 at_old(*line),
                 format!("content permission {kind} `{value}` removed"),
                 json!(value),
@@ -392,13 +408,67 @@ fn category_key(e: &Egress) -> Option<String> {
     e.category.as_ref().map(|c| c.value.to_ascii_lowercase())
 }
 
-fn diff_egress(s: &Sides, d: &mut Diff) {
+/// The host (with port) of a URL, lower-cased: scheme, path, query and fragment dropped.
+pub fn url_host(url: &str) -> String {
+    let url = url.trim();
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    rest[..end].to_ascii_lowercase()
+}
+
+/// The keys of remotes added by this update whose every URL's host is the host of an old
+/// `fetch.backend` address (SPEC §3 remote-added-from-egress; wildcards compare as text).
+fn remotes_from_egress<'a>(s: &Sides<'a>) -> BTreeSet<&'a str> {
+    let mut moved = BTreeSet::new();
+    let old_keys: HashSet<&str> = s.old.remotes.iter().map(|r| r.key.as_str()).collect();
+    let mut backend_hosts: Option<HashSet<String>> = None;
+    for r in s.new.remotes.iter() {
+        let regions = r.regions();
+        if old_keys.contains(r.key.as_str()) || regions.is_empty() {
+            continue;
+        }
+        let hosts = backend_hosts.get_or_insert_with(|| {
+            s.old
+                .permissions
+                .egress
+                .iter()
+                .filter(|e| e.kind == "fetch.backend")
+                .filter_map(|e| match &e.target {
+                    EgressTarget::Address(a) => Some(url_host(a)),
+                    EgressTarget::Remote(_) => None,
+                })
+                .collect()
+        });
+        if regions
+            .iter()
+            .all(|(_, url)| hosts.contains(&url_host(url)))
+        {
+            moved.insert(r.key.as_str());
+        }
+    }
+    moved
+}
+
+fn diff_egress(s: &Sides, moved: &BTreeSet<&str>, d: &mut Diff) {
     let (old, new) = index_both(s, |m| &m.permissions.egress, &mut d.warnings);
+    // SPEC §3 egress-eud-enabled: "for the first time" means no address entry of the old
+    // manifest carried in-scope End-User Data.
+    let old_had_eud = s
+        .old
+        .permissions
+        .egress
+        .iter()
+        .any(|e| matches!(e.target, EgressTarget::Address(_)) && e.in_scope_eud.value);
     // The old side's addresses by kind, for the wildcards that cover an added one: built at
     // the first addition (most pairs in a history add none).
     let mut known: Option<HashMap<&str, HashSet<&str>>> = None;
     for (key, e) in new.iter() {
         let Some(before) = old.get(key) else {
+            if let (EgressTarget::Remote(r), "fetch.backend") = (&e.target, e.kind) {
+                if moved.contains(r.as_str()) {
+                    continue;
+                }
+            }
             let mut message = format!("new egress to {}", describe_target(e.kind, &e.target));
             if let EgressTarget::Address(a) = &e.target {
                 let known = known.get_or_insert_with(|| {
@@ -455,10 +525,10 @@ fn diff_egress(s: &Sides, d: &mut Diff) {
             let enabled = e.in_scope_eud.value;
             let line = e.in_scope_eud.line.or(e.line);
             d.push(
-                if enabled {
-                    RuleId::EgressEudEnabled
-                } else {
-                    RuleId::EgressEudDisabled
+                match (enabled, old_had_eud) {
+                    (true, false) => RuleId::EgressEudEnabled,
+                    (true, true) => RuleId::EgressEudEnabledNotFirst,
+                    (false, _) => RuleId::EgressEudDisabled,
                 },
                 format!("{}.inScopeEUD", e.path()),
                 at_new(line),
@@ -470,10 +540,11 @@ fn diff_egress(s: &Sides, d: &mut Diff) {
                     } else {
                         "no longer carries"
                     },
-                    if enabled && e.in_scope_eud.line.is_none() {
-                        " (inScopeEUD is missing, which means true)"
-                    } else {
-                        ""
+                    match (enabled, e.in_scope_eud.line, old_had_eud) {
+                        (true, None, false) => " (inScopeEUD is missing, which means true)",
+                        (true, None, true) => " (inScopeEUD is missing, which means true; another entry already did, so not for the first time)",
+                        (true, Some(_), true) => " (another entry already did, so not for the first time)",
+                        _ => "",
                     }
                 ),
                 json!(before.in_scope_eud.value),
@@ -526,11 +597,37 @@ fn diff_egress(s: &Sides, d: &mut Diff) {
     }
 }
 
+fn diff_enforcement(s: &Sides, d: &mut Diff) {
+    let (before, after) = (
+        s.old.permissions.enforcement.as_ref(),
+        s.new.permissions.enforcement.as_ref(),
+    );
+    let (was, now) = (before.map(|e| &e.value), after.map(|e| &e.value));
+    if was != now {
+        d.push(
+            RuleId::EnforcementChanged,
+            "permissions.enforcement".into(),
+            match after {
+                Some(a) => at_new(a.line),
+                None => at_old(before.and_then(|b| b.line)),
+            },
+            format!(
+                "permission enforcement {} -> {}",
+                was.map_or("(none)", |v| v.as_str()),
+                now.map_or("(none)", |v| v.as_str())
+            ),
+            json!(was),
+            json!(now),
+        );
+    }
+}
+
 fn remote_json(r: &Remote) -> Json {
     json!({
         "key": r.key,
         "baseUrl": r.base_url.as_ref().map(|b| &b.value),
         "operations": r.operations.as_ref().map(|o| o.value.iter().map(|x| &x.value).collect::<Vec<_>>()),
+        "configurable": r.configurable.is_some(),
     })
 }
 
@@ -541,18 +638,31 @@ fn operation_set(r: &Remote) -> BTreeSet<&str> {
     }
 }
 
-fn diff_remotes_and_providers(s: &Sides, d: &mut Diff) {
+fn diff_remotes_and_providers(s: &Sides, moved: &BTreeSet<&str>, d: &mut Diff) {
     let (old, new) = index_both(s, |m| m.remotes.iter(), &mut d.warnings);
     // Remotes whose address a provider would lose: removed or re-pointed.
     let mut lost_address: BTreeMap<&str, &'static str> = BTreeMap::new();
     for (key, r) in new.iter() {
         let Some(before) = old.get(key) else {
+            let (rule, why) = if r.configurable.is_some() && r.base_url.is_none() {
+                (
+                    RuleId::RemoteAddedConfigurable,
+                    " (customer-managed: admins approve each URL at run time)",
+                )
+            } else if moved.contains(key) {
+                (
+                    RuleId::RemoteAddedFromEgress,
+                    " (its URLs moved from fetch.backend)",
+                )
+            } else {
+                (RuleId::RemoteAdded, "")
+            };
             d.push(
-                RuleId::RemoteAdded,
+                rule,
                 r.path(),
                 at_new(r.line),
                 format!(
-                    "new remote `{key}`{}",
+                    "new remote `{key}`{}{why}",
                     r.base_url
                         .as_ref()
                         .map(|b| format!(" at {}", short_json(&b.value)))
@@ -563,22 +673,25 @@ fn diff_remotes_and_providers(s: &Sides, d: &mut Diff) {
             );
             continue;
         };
-        let url_before = before.base_url.as_ref().map(|b| &b.value);
-        let url_after = r.base_url.as_ref().map(|b| &b.value);
-        if url_before != url_after {
-            lost_address.insert(key, "re-pointed");
-            d.push(
-                RuleId::RemoteUrlChanged,
-                format!("{}.baseUrl", r.path()),
-                at_new(r.base_url.as_ref().and_then(|b| b.line).or(r.line)),
-                format!(
-                    "remote `{key}` baseUrl changed from {} to {}",
-                    url_before.map_or("(none)".into(), short_json),
-                    url_after.map_or("(none)".into(), short_json)
-                ),
-                json!(url_before),
-                json!(url_after),
-            );
+        diff_base_url(before, r, &mut lost_address, d);
+        match (&before.configurable, &r.configurable) {
+            (None, Some(c)) => d.push(
+                RuleId::RemoteMadeConfigurable,
+                format!("{}.configurable", r.path()),
+                at_new(c.line.or(r.line)),
+                format!("remote `{key}` becomes customer-managed (configurable)"),
+                json!(false),
+                json!(true),
+            ),
+            (Some(c), None) => d.push(
+                RuleId::RemoteConfigurableRemoved,
+                format!("{}.configurable", r.path()),
+                at_old(c.line.or(before.line)),
+                format!("remote `{key}` is no longer customer-managed (configurable removed)"),
+                json!(true),
+                json!(false),
+            ),
+            _ => {}
         }
         diff_operations(before, r, d);
         if before.has_operation("storage")
@@ -621,6 +734,82 @@ fn diff_remotes_and_providers(s: &Sides, d: &mut Diff) {
         }
     }
     diff_providers(s, d, &lost_address);
+}
+
+/// The URLs of a remote's region map (SPEC §2: a string is `{default: x}`), region by region.
+fn diff_base_url<'a>(
+    before: &Remote,
+    after: &'a Remote,
+    lost_address: &mut BTreeMap<&'a str, &'static str>,
+    d: &mut Diff,
+) {
+    let key = &after.key;
+    let (was, now): (BTreeMap<&str, &str>, BTreeMap<&str, &str>) = (
+        before.regions().into_iter().collect(),
+        after.regions().into_iter().collect(),
+    );
+    if was == now {
+        return;
+    }
+    // A region that had a URL and now has another or none re-points the remote.
+    if was.iter().any(|(region, url)| now.get(region) != Some(url)) {
+        lost_address.insert(key, "re-pointed");
+    }
+    let line = after.base_url.as_ref().and_then(|b| b.line).or(after.line);
+    if now.is_empty() && after.configurable.is_some() {
+        d.push(
+            RuleId::RemoteUrlRemoved,
+            format!("{}.baseUrl", after.path()),
+            at_old(
+                before
+                    .base_url
+                    .as_ref()
+                    .and_then(|b| b.line)
+                    .or(before.line),
+            ),
+            format!("customer-managed remote `{key}` drops its fixed baseUrl"),
+            json!(before.base_url.as_ref().map(|b| &b.value)),
+            Json::Null,
+        );
+        return;
+    }
+    let regions: BTreeSet<&str> = was.keys().chain(now.keys()).copied().collect();
+    for region in regions {
+        let (b, a) = (was.get(region), now.get(region));
+        if b == a {
+            continue;
+        }
+        let path = match region {
+            "default" => format!("{}.baseUrl", after.path()),
+            _ => format!("{}.baseUrl.{region}", after.path()),
+        };
+        let message = match (b, a) {
+            (None, Some(a)) => format!("remote `{key}` gains URL {a} (region {region})"),
+            (Some(b), None) => format!("remote `{key}` loses URL {b} (region {region})"),
+            (Some(b), Some(a)) => {
+                format!("remote `{key}` baseUrl ({region}) changed from {b} to {a}")
+            }
+            (None, None) => continue,
+        };
+        d.push(
+            RuleId::RemoteUrlChanged,
+            path,
+            if a.is_some() {
+                at_new(line)
+            } else {
+                at_old(
+                    before
+                        .base_url
+                        .as_ref()
+                        .and_then(|b| b.line)
+                        .or(before.line),
+                )
+            },
+            message,
+            json!(b),
+            json!(a),
+        );
+    }
 }
 
 fn diff_operations(before: &Remote, after: &Remote, d: &mut Diff) {
@@ -743,7 +932,7 @@ fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'stati
                 };
                 d.push(
                     RuleId::ProviderUrlRemoved,
-                    format!("{}.remotes[{}]", p.path(), remote.value),
+                    format!("{}.remotes[{}]", p.path(), escape_identity(&remote.value)),
                     line,
                     format!("auth provider `{key}` {why} remote `{}`", remote.value),
                     json!(remote.value),
@@ -773,13 +962,16 @@ fn diff_providers(s: &Sides, d: &mut Diff, lost_address: &BTreeMap<&str, &'stati
 fn diff_webtriggers(s: &Sides, d: &mut Diff) {
     let (old, new) = index_both(s, |m| &m.modules.webtriggers, &mut d.warnings);
     let kind = |t: &WebTrigger| if t.dynamic.value { "dynamic" } else { "static" };
+    // SPEC §3: a new dynamic trigger is major only when the old manifest had none (one that
+    // this update removes still counts).
+    let old_had_dynamic = s.old.modules.webtriggers.iter().any(|t| t.dynamic.value);
     for (key, t) in new.iter() {
         match old.get(key) {
             None => d.push(
-                if t.dynamic.value {
-                    RuleId::WebtriggerDynamicAdded
-                } else {
-                    RuleId::WebtriggerStaticAdded
+                match (t.dynamic.value, old_had_dynamic) {
+                    (true, false) => RuleId::WebtriggerDynamicAdded,
+                    (true, true) => RuleId::WebtriggerDynamicAddedNotFirst,
+                    (false, _) => RuleId::WebtriggerStaticAdded,
                 },
                 t.path(),
                 at_new(t.line),
@@ -836,7 +1028,11 @@ fn diff_app(s: &Sides, d: &mut Diff) {
     let (before, after) = (&s.old.app.licensing, &s.new.app.licensing);
     if before.value != after.value {
         d.push(
-            RuleId::LicensingChanged,
+            if after.value {
+                RuleId::LicensingEnabled
+            } else {
+                RuleId::LicensingDisabled
+            },
             "app.licensing.enabled".into(),
             if after.line.is_some() {
                 at_new(after.line)
@@ -876,23 +1072,69 @@ fn diff_app(s: &Sides, d: &mut Diff) {
             json!(after.map(|k| &k.value)),
         );
     }
+    let (before, after) = (
+        s.old.app.compatibility.as_ref(),
+        s.new.app.compatibility.as_ref(),
+    );
+    if before.map(|c| &c.value) != after.map(|c| &c.value) {
+        d.push(
+            RuleId::CompatibilityChanged,
+            "app.compatibility".into(),
+            match after {
+                Some(a) => at_new(a.line),
+                None => at_old(before.and_then(|b| b.line)),
+            },
+            "app compatibility changed".into(),
+            json!(before.map(|c| &c.value)),
+            json!(after.map(|c| &c.value)),
+        );
+    }
 }
+
+/// Module types Forge allows once each whose first appearance is `capability-added`.
+const CAPABILITY_MODULES: &[&str] = &["sql", "llm", "objectStore"];
 
 fn diff_modules(s: &Sides, d: &mut Diff) {
     let (old, new) = index_both(s, |m| m.all_modules(), &mut d.warnings);
     for (id, m) in new.iter() {
+        if m.is_endpoint() {
+            diff_endpoint(old.get(id), Some(m), d);
+            continue;
+        }
         if !old.contains_key(id) {
+            let first = m.section == "modules"
+                && CAPABILITY_MODULES.contains(&m.kind.as_str())
+                && !s.old.has_module_type(&m.kind);
             d.push(
-                RuleId::ModuleAdded,
+                if first {
+                    RuleId::CapabilityAdded
+                } else {
+                    RuleId::ModuleAdded
+                },
                 m.path(),
                 at_new(m.line),
-                format!("new {} module `{}`", m.kind, m.key),
+                format!(
+                    "new {} module `{}`{}",
+                    m.kind,
+                    m.key,
+                    if first {
+                        " (the app's first of this type)"
+                    } else {
+                        ""
+                    }
+                ),
                 Json::Null,
                 json!({"type": m.kind, "key": m.key}),
             );
         }
     }
     for (id, m) in old.iter() {
+        if m.is_endpoint() {
+            if !new.contains_key(id) {
+                diff_endpoint(Some(m), None, d);
+            }
+            continue;
+        }
         if !new.contains_key(id) {
             d.push(
                 RuleId::ModuleRemoved,
@@ -900,6 +1142,93 @@ fn diff_modules(s: &Sides, d: &mut Diff) {
                 at_old(m.line),
                 format!("{} module `{}` removed", m.kind, m.key),
                 json!({"type": m.kind, "key": m.key}),
+                Json::Null,
+            );
+        }
+    }
+}
+
+/// `modules.endpoint`: any entry added or removed, or any compared field changed, is major.
+fn diff_endpoint(before: Option<&Module>, after: Option<&Module>, d: &mut Diff) {
+    let fields = |m: &Module| m.endpoint.clone().unwrap_or(Json::Null);
+    match (before, after) {
+        (None, Some(m)) => d.push(
+            RuleId::EndpointChanged,
+            m.path(),
+            at_new(m.line),
+            format!("new endpoint `{}`", m.key),
+            Json::Null,
+            fields(m),
+        ),
+        (Some(m), None) => d.push(
+            RuleId::EndpointChanged,
+            m.path(),
+            at_old(m.line),
+            format!("endpoint `{}` removed", m.key),
+            fields(m),
+            Json::Null,
+        ),
+        (Some(b), Some(a)) => {
+            let (was, now) = (fields(b), fields(a));
+            for field in ["remote", "service", "route", "auth"] {
+                let (x, y) = (&was[field], &now[field]);
+                if x != y {
+                    d.push(
+                        RuleId::EndpointChanged,
+                        format!("{}.{field}", a.path()),
+                        at_new(a.line),
+                        format!(
+                            "endpoint `{}` {field} changed from {} to {}",
+                            a.key,
+                            short_json(x),
+                            short_json(y)
+                        ),
+                        x.clone(),
+                        y.clone(),
+                    );
+                }
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+/// `services` (Forge Containers): the first services are `capability-added`, later ones
+/// `module-added`; a service that disappears is `module-removed`.
+fn diff_services(s: &Sides, d: &mut Diff) {
+    let (old, new) = index_both(s, |m| m.services.iter(), &mut d.warnings);
+    let first = s.old.services.is_empty();
+    for (key, svc) in new.iter() {
+        if !old.contains_key(key) {
+            d.push(
+                if first {
+                    RuleId::CapabilityAdded
+                } else {
+                    RuleId::ModuleAdded
+                },
+                svc.path(),
+                at_new(svc.line),
+                format!(
+                    "new service `{key}`{}",
+                    if first {
+                        " (the app's first container service)"
+                    } else {
+                        ""
+                    }
+                ),
+                Json::Null,
+                json!({"type": "service", "key": key}),
+            );
+        }
+    }
+    for (key, svc) in old.iter() {
+        if !new.contains_key(key) {
+            d.push(
+                RuleId::ModuleRemoved,
+                svc.path(),
+                at_old(svc.line),
+                format!("service `{key}` removed"),
+                json!({"type": "service", "key": key}),
                 Json::Null,
             );
         }

@@ -7,6 +7,7 @@
 //! [`report`] renders the result.
 
 pub mod accept;
+pub mod blockers;
 pub mod cli;
 pub mod diff;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod model;
 pub mod reader;
 pub mod report;
 pub mod roa;
+pub mod rollout;
 pub mod rules;
 pub mod sections;
 pub mod spans;

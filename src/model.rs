@@ -65,8 +65,14 @@ impl Egress {
 
     pub fn path(&self) -> String {
         match &self.target {
-            EgressTarget::Address(a) => format!("permissions.external.{}[{a}]", self.kind),
-            EgressTarget::Remote(r) => format!("permissions.external.{}[remote={r}]", self.kind),
+            EgressTarget::Address(a) => {
+                format!("permissions.external.{}[{}]", self.kind, escape_identity(a))
+            }
+            EgressTarget::Remote(r) => format!(
+                "permissions.external.{}[remote={}]",
+                self.kind,
+                escape_identity(r)
+            ),
         }
     }
 }
@@ -81,8 +87,9 @@ pub struct Remote {
     pub operations: Option<Located<Vec<Located<String>>>>,
     /// Effective storage.inScopeEUD (missing = true).
     pub storage_eud: Located<bool>,
-    /// Lines of `auth.appSystemToken.enabled: true` / `auth.appUserToken.enabled: true`.
-    pub exposed_tokens: Vec<(&'static str, Option<usize>)>,
+    /// The line of `configurable`, when the remote is customer-managed (its fields are not
+    /// compared: admins approve each URL at run time).
+    pub configurable: Option<Located<()>>,
 }
 
 impl Remote {
@@ -94,8 +101,37 @@ impl Remote {
     }
 
     pub fn path(&self) -> String {
-        format!("remotes[key={}]", self.key)
+        format!("remotes[key={}]", escape_identity(&self.key))
     }
+
+    /// The effective region map of `baseUrl` (SPEC §2): a string `x` is `{default: x}`.
+    pub fn regions(&self) -> Vec<(&str, &str)> {
+        match self.base_url.as_ref().map(|b| &b.value) {
+            Some(Json::String(url)) => vec![("default", url.as_str())],
+            Some(Json::Object(map)) => map
+                .iter()
+                .filter_map(|(region, url)| Some((region.as_str(), url.as_str()?)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// An identity value as written inside `[...]` of a change path: `\` and `]` are escaped with
+/// a backslash, so that `remotes[key=a]]` cannot be read two ways and rule + path names one
+/// part (docs/output.md, "Paths").
+pub fn escape_identity(value: &str) -> String {
+    if !value.contains(['\\', ']']) {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len() + 2);
+    for c in value.chars() {
+        if matches!(c, '\\' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,7 +144,7 @@ pub struct WebTrigger {
 
 impl WebTrigger {
     pub fn path(&self) -> String {
-        format!("modules.webtrigger[key={}]", self.key)
+        format!("modules.webtrigger[key={}]", escape_identity(&self.key))
     }
 }
 
@@ -123,7 +159,7 @@ pub struct Provider {
 
 impl Provider {
     pub fn path(&self) -> String {
-        format!("providers.auth[key={}]", self.key)
+        format!("providers.auth[key={}]", escape_identity(&self.key))
     }
 }
 
@@ -134,13 +170,38 @@ pub struct Module {
     pub kind: String,
     pub key: String,
     pub line: Option<usize>,
-    /// For `modules.sql`: `dareCompliant: true`.
-    pub dare_compliant: bool,
+    /// For `modules.sql`: the line of an explicit `dareCompliant: false` (SPEC §4).
+    pub not_dare_compliant: Option<Option<usize>>,
+    /// For `modules.endpoint`: the compared fields (`remote`, `service`, `route`, `auth`),
+    /// each as a whole value, absent ones left out.
+    pub endpoint: Option<Json>,
 }
 
 impl Module {
     pub fn path(&self) -> String {
-        format!("{}.{}[key={}]", self.section, self.kind, self.key)
+        format!(
+            "{}.{}[key={}]",
+            self.section,
+            self.kind,
+            escape_identity(&self.key)
+        )
+    }
+
+    pub fn is_endpoint(&self) -> bool {
+        self.endpoint.is_some()
+    }
+}
+
+/// One `services[]` entry (Forge Containers): compared by presence only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub key: String,
+    pub line: Option<usize>,
+}
+
+impl Service {
+    pub fn path(&self) -> String {
+        format!("services[key={}]", escape_identity(&self.key))
     }
 }
 
@@ -150,16 +211,20 @@ pub struct App {
     pub id: Option<String>,
     pub licensing: Located<bool>,
     pub connect_key: Option<Located<String>>,
+    /// `app.compatibility` as a whole; absent and `{}` are both `None`.
+    pub compatibility: Option<Located<Json>>,
 }
 
 /// What the `permissions` section gives the model.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Permissions {
     pub scopes: Vec<Located<String>>,
-    /// (kind, value): `scripts`/`styles` and e.g. `unsafe-inline`.
+    /// (kind, value): `scripts`/`styles` and e.g. `unsafe-inline`, or `sandbox` and a token.
     pub content: Vec<(&'static str, Located<String>)>,
     pub egress: Vec<Egress>,
     pub configurable: Located<bool>,
+    /// `permissions.enforcement` (`app-managed` opts into rolling releases).
+    pub enforcement: Option<Located<String>>,
 }
 
 /// What a `modules` or `connectModules` section gives the model (web triggers only come from
@@ -185,6 +250,8 @@ pub struct Manifest {
     pub providers: Arc<Vec<Provider>>,
     pub modules: Arc<Modules>,
     pub connect_modules: Arc<Modules>,
+    /// `services` (Forge Containers).
+    pub services: Arc<Vec<Service>>,
 }
 
 impl<T: Default> Default for Located<T> {
@@ -205,6 +272,7 @@ pub const MODEL_SECTIONS: &[&str] = &[
     "providers",
     "modules",
     "connectModules",
+    "services",
 ];
 
 /// The part of the model one top-level section gives.
@@ -216,6 +284,7 @@ pub enum Part {
     Providers(Arc<Vec<Provider>>),
     Modules(Arc<Modules>),
     ConnectModules(Arc<Modules>),
+    Services(Arc<Vec<Service>>),
 }
 
 impl Part {
@@ -240,6 +309,17 @@ impl Part {
             "connectModules" => {
                 Part::ConnectModules(Arc::new(read_modules(node, "connectModules")?))
             }
+            "services" => Part::Services(Arc::new(
+                node.seq()?
+                    .iter()
+                    .map(|entry| {
+                        Ok(Service {
+                            key: entry.required_str("key")?.to_string(),
+                            line: entry.line,
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+            )),
             _ => return Ok(None),
         }))
     }
@@ -269,12 +349,31 @@ impl Manifest {
             Part::Providers(p) => self.providers = p,
             Part::Modules(p) => self.modules = p,
             Part::ConnectModules(p) => self.connect_modules = p,
+            Part::Services(p) => self.services = p,
         }
     }
 
     /// `app.id`.
     pub fn app_id(&self) -> Option<&str> {
         self.app.id.as_deref()
+    }
+
+    /// Whether `permissions.enforcement` is `app-managed` (rolling releases, SPEC §6).
+    pub fn rolling_releases(&self) -> bool {
+        self.permissions
+            .enforcement
+            .as_ref()
+            .is_some_and(|e| e.value == "app-managed")
+    }
+
+    /// Whether `modules` has a module of this type.
+    pub fn has_module_type(&self, kind: &str) -> bool {
+        self.modules.modules.iter().any(|m| m.kind == kind)
+    }
+
+    /// Whether `permissions.scopes` names this scope.
+    pub fn has_scope(&self, name: &str) -> bool {
+        self.permissions.scopes.iter().any(|s| s.value == name)
     }
 
     /// Every module of `modules` (but web triggers), then of `connectModules`.
@@ -310,6 +409,17 @@ fn read_app(app: &Node) -> Result<App> {
             value: k.to_string(),
             line,
         });
+    }
+    if let Some(node) = app.field("compatibility")? {
+        let value = node.value.clone();
+        let value = serde_json::to_value(&value).map_err(|e| node.error(e.to_string()))?;
+        // Absent and `{}` are the same (SPEC §2).
+        if value.as_object().is_none_or(|o| !o.is_empty()) {
+            out.compatibility = Some(Located {
+                value,
+                line: node.line,
+            });
+        }
     }
     Ok(out)
 }
@@ -347,6 +457,30 @@ fn read_permissions(permissions: &Node) -> Result<Permissions> {
             }
         }
     }
+    if let Some(sandbox) = permissions.field("sandbox")? {
+        // A list of tokens, or a map token -> options (like scopes); inferred (SPEC §2).
+        if matches!(sandbox.value, serde_yaml::Value::Mapping(_)) {
+            for (token, node) in sandbox.entries()? {
+                m.content.push((
+                    "sandbox",
+                    Located {
+                        value: token,
+                        line: node.line,
+                    },
+                ));
+            }
+        } else {
+            for item in sandbox.seq()? {
+                m.content.push(("sandbox", located_str(&item)?));
+            }
+        }
+    }
+    m.enforcement = permissions
+        .opt_str("enforcement")?
+        .map(|(e, line)| Located {
+            value: e.to_string(),
+            line,
+        });
     if let Some(external) = permissions.field("external")? {
         for (keys, kind) in EGRESS_KINDS {
             if let Some(list) = external.at_path(keys)? {
@@ -499,13 +633,20 @@ fn read_remote(entry: &Node) -> Result<Remote> {
             line: None,
         },
     };
-    let mut exposed_tokens = Vec::new();
-    if let Some(auth) = entry.field("auth")? {
-        for token in ["appSystemToken", "appUserToken"] {
-            if let Some((true, line)) = enabled_flag(&auth, token)? {
-                exposed_tokens.push((token, line));
-            }
-        }
+    let configurable = entry.field("configurable")?.map(|node| Located {
+        value: (),
+        line: node.line,
+    });
+    // Forge refuses both (SPEC §2).
+    if base_url.is_none() && configurable.is_none() {
+        return Err(entry.error(format!(
+            "remote `{key}` has neither `baseUrl` nor `configurable`; Forge refuses it"
+        )));
+    }
+    if operations.as_ref().is_some_and(|ops| ops.value.is_empty()) {
+        return Err(entry.error(format!(
+            "remote `{key}` has an empty `operations` list; Forge refuses it"
+        )));
     }
     Ok(Remote {
         key,
@@ -513,7 +654,7 @@ fn read_remote(entry: &Node) -> Result<Remote> {
         base_url,
         operations,
         storage_eud,
-        exposed_tokens,
+        configurable,
     })
 }
 
@@ -602,17 +743,34 @@ fn read_module_list(kind: &str, list: &Node, name: &'static str, m: &mut Modules
             });
             continue;
         }
-        let dare_compliant = if name == "modules" && kind == "sql" {
-            entry.opt_bool("dareCompliant")?.is_some_and(|(b, _)| b)
-        } else {
-            false
+        let not_dare_compliant = match (name, kind) {
+            ("modules", "sql") => match entry.opt_bool("dareCompliant")? {
+                Some((false, line)) => Some(line),
+                _ => None,
+            },
+            _ => None,
+        };
+        let endpoint = match (name, kind) {
+            ("modules", "endpoint") => {
+                let mut fields = serde_json::Map::new();
+                for field in ["remote", "service", "route", "auth"] {
+                    if let Some(node) = entry.field(field)? {
+                        let value = serde_json::to_value(node.value)
+                            .map_err(|e| node.error(e.to_string()))?;
+                        fields.insert(field.to_string(), value);
+                    }
+                }
+                Some(Json::Object(fields))
+            }
+            _ => None,
         };
         m.modules.push(Module {
             section: name,
             kind: kind.to_string(),
             key,
             line: entry.line,
-            dare_compliant,
+            not_dare_compliant,
+            endpoint,
         });
     }
     Ok(())

@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
+use crate::blockers::analytics;
+use crate::diff::url_host;
 use crate::model::{EgressTarget, Manifest};
-use crate::rules::Basis;
+use crate::rules::{url, Basis};
 
 /// One reason code, declared once: docs, `explain` and output read it from here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,55 +14,67 @@ pub struct ReasonCode {
     pub code: &'static str,
     pub basis: Basis,
     pub summary: &'static str,
+    /// The page on developer.atlassian.com the reason follows.
+    pub url: &'static str,
     pub source: &'static str,
 }
 
 pub const HAS_REMOTES: ReasonCode = ReasonCode {
     code: "HAS_REMOTES",
     basis: Basis::Doc,
-    summary: "remotes has an entry (also one used only by an auth provider or by Connect).",
-    source: "developer.atlassian.com platform/forge/runs-on-atlassian (example eligibility output); apps must use Atlassian-hosted compute and storage only",
+    summary: "remotes has an entry (customer-managed ones too; also one used only by an auth provider or by Connect).",
+    url: url::RUNS_ON_ATLASSIAN,
+    source: "Build Runs on Atlassian apps: no \"remotes\"; providers require remotes, so this also covers \"providers\"",
 };
 pub const HAS_DEFINED_EGRESS: ReasonCode = ReasonCode {
     code: "HAS_DEFINED_EGRESS",
     basis: Basis::Doc,
-    summary: "An egress entry that is not analytics without in-scope End-User Data, a {remote: KEY} egress entry, or configurable egress enabled.",
-    source: "Runs on Atlassian page: \"Your app must not egress data, with the exception of egress for analytics purposes\" that does not send in-scope End-User Data",
+    summary: "An egress entry that is not analytics without in-scope End-User Data; an analytics entry on a Statsig or LaunchDarkly domain; a {remote: KEY} egress entry; or configurable egress enabled.",
+    url: url::RUNS_ON_ATLASSIAN,
+    source: "Runs on Atlassian page and seeds: no egress except analytics without in-scope End-User Data; customer-managed egress page; changelog 27 Apr 2026: Statsig and LaunchDarkly no longer allowed for Runs on Atlassian apps from 28 Jul 2026",
 };
 pub const HAS_EGRESS_WEBTRIGGER_MODULE: ReasonCode = ReasonCode {
     code: "HAS_EGRESS_WEBTRIGGER_MODULE",
     basis: Basis::Doc,
     summary: "A dynamic web trigger (response.type not `static`, or missing).",
-    source: "developer.atlassian.com platform/forge/manifest-reference/modules/web-trigger: only static web triggers are eligible",
+    url: url::WEB_TRIGGER,
+    source: "web trigger reference: only static web triggers are eligible",
 };
 pub const HAS_CONNECT_MODULES: ReasonCode = ReasonCode {
     code: "HAS_CONNECT_MODULES",
     basis: Basis::Doc,
     summary: "connectModules has a module.",
-    source: "forge eligibility reason code HAS_CONNECT_MODULES (@forge/cli-shared)",
+    url: url::RUNS_ON_ATLASSIAN,
+    source: "Build Runs on Atlassian apps: no \"Connect modules\"",
 };
 pub const HAS_NON_DARE_COMPLIANT_SQL_MODULE: ReasonCode = ReasonCode {
     code: "HAS_NON_DARE_COMPLIANT_SQL_MODULE",
     basis: Basis::Inferred,
-    summary: "A modules.sql entry without `dareCompliant: true`.",
-    source: "roa-diff, from the code name in @forge/cli-shared and the sql module's dareCompliant field in the manifest schema",
+    summary: "A modules.sql entry with `dareCompliant: false` written explicitly.",
+    url: url::SQL,
+    source: "roa-diff: the CLI prints this code as \"an SQL module that is in Preview\"; Forge SQL is GA with data residency and the platform sets dareCompliant itself, so a plain sql module keeps Runs on Atlassian",
 };
+/// A code `forge eligibility` prints that no manifest shows: roa-diff never reports it, and
+/// `explain` says where to look.
 pub const HAS_EXPOSED_CREDENTIALS: ReasonCode = ReasonCode {
     code: "HAS_EXPOSED_CREDENTIALS",
-    basis: Basis::Inferred,
-    summary: "A remote with auth.appSystemToken.enabled or auth.appUserToken.enabled true.",
-    source: "roa-diff, from the code name in @forge/cli-shared: a remote given Atlassian tokens can act on the site from outside",
+    basis: Basis::Doc,
+    summary: "Never reported by roa-diff: it comes from an app-level setting (OAuth credentials exposure in the developer console), not from the manifest. If `forge eligibility` prints it, look at the app's settings in the developer console, not at manifest.yml.",
+    url: url::ELIGIBILITY,
+    source: "forge eligibility prints it (@forge/cli-shared reason codes); the setting behind it lives in the developer console. Version 1 derived it from remotes' app tokens; version 2 does not",
 };
 
-/// Every reason code, in report order.
+/// Every reason code roa-diff reports, in report order.
 pub const REASON_CODES: &[ReasonCode] = &[
     HAS_REMOTES,
     HAS_DEFINED_EGRESS,
     HAS_EGRESS_WEBTRIGGER_MODULE,
     HAS_CONNECT_MODULES,
     HAS_NON_DARE_COMPLIANT_SQL_MODULE,
-    HAS_EXPOSED_CREDENTIALS,
 ];
+
+/// Codes `forge eligibility` prints that roa-diff never reports (`explain` knows them).
+pub const UNREPORTED_CODES: &[ReasonCode] = &[HAS_EXPOSED_CREDENTIALS];
 
 /// One entry that makes a manifest ineligible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,9 +127,16 @@ fn each_reason(
         found!(HAS_REMOTES, r.path(), r.line);
     }
     for e in &m.permissions.egress {
-        let allowed = matches!(e.target, EgressTarget::Address(_))
-            && e.is_analytics()
-            && !e.in_scope_eud.value;
+        // Analytics without in-scope End-User Data is allowed, except on the feature-flag
+        // services Atlassian no longer allows for Runs on Atlassian apps.
+        let allowed = match &e.target {
+            EgressTarget::Address(a) => {
+                e.is_analytics()
+                    && !e.in_scope_eud.value
+                    && !analytics::matches(&url_host(a), analytics::NOT_FOR_RUNS_ON_ATLASSIAN)
+            }
+            EgressTarget::Remote(_) => false,
+        };
         if !allowed {
             found!(HAS_DEFINED_EGRESS, e.path(), e.line);
         }
@@ -134,21 +155,8 @@ fn each_reason(
     for module in m.all_modules() {
         if module.section == "connectModules" {
             found!(HAS_CONNECT_MODULES, module.path(), module.line);
-        } else if module.kind == "sql" && !module.dare_compliant {
-            found!(
-                HAS_NON_DARE_COMPLIANT_SQL_MODULE,
-                module.path(),
-                module.line
-            );
-        }
-    }
-    for r in m.remotes.iter() {
-        for (token, line) in &r.exposed_tokens {
-            found!(
-                HAS_EXPOSED_CREDENTIALS,
-                format!("{}.auth.{token}.enabled", r.path()),
-                *line
-            );
+        } else if let Some(line) = module.not_dare_compliant {
+            found!(HAS_NON_DARE_COMPLIANT_SQL_MODULE, module.path(), line);
         }
     }
 }
@@ -161,6 +169,8 @@ pub enum RoaChange {
     Lost,
     Gained,
     StillIneligible,
+    /// No old version: the new side's eligibility stands alone (never "lost").
+    FirstRelease,
 }
 
 impl RoaChange {
@@ -179,10 +189,14 @@ impl RoaChange {
             RoaChange::Lost => "lost",
             RoaChange::Gained => "gained",
             RoaChange::StillIneligible => "still-ineligible",
+            RoaChange::FirstRelease => "first-release",
         }
     }
 }
 
 pub fn reason_code(code: &str) -> Option<&'static ReasonCode> {
-    REASON_CODES.iter().find(|c| c.code == code)
+    REASON_CODES
+        .iter()
+        .chain(UNREPORTED_CODES)
+        .find(|c| c.code == code)
 }

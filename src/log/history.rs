@@ -83,7 +83,7 @@ pub fn worst_roa(apps: &[AppChange]) -> Option<RoaChange> {
         RoaChange::Lost => 3,
         RoaChange::Gained => 2,
         RoaChange::StillIneligible => 1,
-        RoaChange::Kept => 0,
+        RoaChange::Kept | RoaChange::FirstRelease => 0,
     };
     apps.iter().filter_map(|a| a.summary.roa).max_by_key(rank)
 }

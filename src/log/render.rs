@@ -184,6 +184,7 @@ pub fn release_human(release: &Release) -> String {
                 Some(UpdateLevel::Major) => "MAJOR update",
                 Some(UpdateLevel::Minor) => "minor update",
                 Some(UpdateLevel::None) | None => "no semantic change",
+                Some(UpdateLevel::FirstRelease) => "first release",
             };
             let roa = match worst_roa(apps) {
                 Some(RoaChange::Lost) => ", Runs on Atlassian LOST",

@@ -62,14 +62,19 @@ impl AppsReport {
     /// The worst update level over all apps.
     pub fn update(&self) -> UpdateLevel {
         self.reports()
-            .map(|r| r.update)
+            .map(|r| r.verdict_update())
             .max()
             .unwrap_or(UpdateLevel::None)
     }
 
-    /// Whether any app loses Runs on Atlassian.
+    /// Whether any app loses Runs on Atlassian (a first release never does).
     pub fn roa_lost(&self) -> bool {
-        self.reports().any(|r| r.roa == RoaChange::Lost)
+        self.reports().any(|r| r.roa_change() == RoaChange::Lost)
+    }
+
+    /// Whether `forge deploy` would refuse any app.
+    pub fn blocked(&self) -> bool {
+        self.reports().any(|r| !r.blockers.is_empty())
     }
 
     pub fn reports(&self) -> impl Iterator<Item = &Report> {
@@ -132,20 +137,28 @@ pub fn render_human(report: &AppsReport, options: &HumanOptions) -> String {
             UpdateLevel::Major => "MAJOR update",
             UpdateLevel::Minor => "minor update",
             UpdateLevel::None => "no semantic change",
+            UpdateLevel::FirstRelease => "first release",
         }
     );
     if update != UpdateLevel::None {
         let _ = write!(
             line,
             " ({})",
-            worst(&|r: &Report| r.update == update).join(", ")
+            worst(&|r: &Report| r.verdict_update() == update).join(", ")
+        );
+    }
+    if report.blocked() {
+        let _ = write!(
+            line,
+            "; DEPLOY BLOCKED ({})",
+            worst(&|r: &Report| !r.blockers.is_empty()).join(", ")
         );
     }
     if report.roa_lost() {
         let _ = write!(
             line,
             "; Runs on Atlassian LOST ({})",
-            worst(&|r: &Report| r.roa == RoaChange::Lost).join(", ")
+            worst(&|r: &Report| r.roa_change() == RoaChange::Lost).join(", ")
         );
     }
     let removed: Vec<&str> = report
@@ -175,6 +188,7 @@ struct JsonApps<'a> {
 struct JsonVerdict {
     update: UpdateLevel,
     roa_lost: bool,
+    blocked: bool,
 }
 
 #[derive(Serialize)]
@@ -195,6 +209,7 @@ pub fn to_json_value(report: &AppsReport) -> serde_json::Value {
         verdict: JsonVerdict {
             update: report.update(),
             roa_lost: report.roa_lost(),
+            blocked: report.blocked(),
         },
         notes: &report.notes,
         apps: report

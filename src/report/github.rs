@@ -105,10 +105,28 @@ fn change_command(report: &Report, change: &Change) -> String {
 /// The workflow commands for one report.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    // Deploy blockers first, as errors: forge deploy would refuse the manifest.
+    for b in &report.blockers {
+        let mut properties = vec![("file", sanitize(report.new.file_path()))];
+        if let Some(line) = b.line {
+            properties.push(("line", line.to_string()));
+        }
+        properties.push(("title", format!("roa-diff: deploy blocked ({})", b.code)));
+        out.push_str(&command(
+            "error",
+            &properties,
+            &format!(
+                "{} at {}: {}",
+                b.code,
+                sanitize(&b.path),
+                sanitize(&b.message)
+            ),
+        ));
+    }
     for change in &report.changes {
         out.push_str(&change_command(report, change));
     }
-    if report.roa == crate::roa::RoaChange::Lost {
+    if report.roa_change() == crate::roa::RoaChange::Lost {
         let kind = if roa_lost_unaccepted(report) {
             "error"
         } else {
@@ -138,10 +156,12 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "roa-diff: {} update, Runs on Atlassian {}, {} change(s)",
-        report.update.as_str(),
-        report.roa.as_str(),
-        report.changes.len()
+        "roa-diff: {} update, Runs on Atlassian {}, rollout {}, {} change(s), {} deploy blocker(s)",
+        report.verdict_update().as_str(),
+        report.roa_change().as_str(),
+        report.rollout.as_str(),
+        report.changes.len(),
+        report.blockers.len()
     );
     out
 }

@@ -62,24 +62,50 @@ pub fn sanitize(text: &str) -> String {
 }
 
 fn headline(report: &Report, s: &Style) -> String {
-    match report.update {
+    match report.verdict_update() {
         UpdateLevel::Major => format!(
-            "{} site admins must approve it by hand; until they do, customers stay on the old version.",
-            s.red("MAJOR update:")
+            "{} site admins must approve it by hand; {}.",
+            s.red("MAJOR update:"),
+            report.rollout.words()
         ),
         UpdateLevel::Minor => format!(
-            "{} it rolls out to every site by itself.",
-            s.yellow("Minor update:")
+            "{} no approval needed; {}.",
+            s.yellow("Minor update:"),
+            report.rollout.words()
         ),
         UpdateLevel::None => format!(
-            "{} nothing that needs site admins' consent changed.",
-            s.green("No semantic change:")
+            "{} nothing that needs site admins' consent changed; {}.",
+            s.green("No semantic change:"),
+            report.rollout.words()
+        ),
+        UpdateLevel::FirstRelease => format!(
+            "{} not an update, so no site admin approves it; the changes below are what the app requests.",
+            s.bold("First release:")
         ),
     }
 }
 
+/// One line per deploy blocker, shown above the verdict.
+fn blocker_lines(report: &Report, s: &Style) -> String {
+    let mut out = String::new();
+    for b in &report.blockers {
+        let _ = writeln!(
+            out,
+            "{} {} at {} ({}): {}",
+            s.red("Deploy blocked:"),
+            b.code,
+            sanitize(&b.path),
+            sanitize(&location(&report.new, b.line)),
+            sanitize(&b.message)
+        );
+    }
+    out
+}
+
 fn roa_line(report: &Report, s: &Style) -> String {
-    let text = match report.roa {
+    let text = match report.roa_change() {
+        RoaChange::FirstRelease if report.new.eligible() => s.green("eligible (first release)"),
+        RoaChange::FirstRelease => "not eligible (first release)".to_string(),
         RoaChange::Kept => s.green("kept (eligible before and after)"),
         RoaChange::Lost => s.red("LOST (eligible before, not after)"),
         RoaChange::Gained => s.green("gained (not eligible before, eligible after)"),
@@ -114,10 +140,10 @@ pub fn value_text(v: &serde_json::Value) -> String {
 
 pub fn render(report: &Report, options: &HumanOptions) -> String {
     let s = Style { on: options.color };
-    let mut out = String::new();
+    let mut out = blocker_lines(report, &s);
     let _ = writeln!(out, "{}", headline(report, &s));
     let _ = writeln!(out, "{}", roa_line(report, &s));
-    if !report.old.exists {
+    if report.first_release {
         let _ = writeln!(
             out,
             "{}",

@@ -5,16 +5,20 @@ use serde::Serialize;
 
 use super::{Report, SideReport, UpdateLevel};
 use crate::accept::{unaccepted_update, Acceptance};
+use crate::blockers::Blocker;
 use crate::diff::Change;
 use crate::roa::{Reason, RoaChange};
+use crate::rollout::Rollout;
 
 /// Bumped whenever the shape of the JSON output changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     schema_version: u32,
     verdict: Verdict<'a>,
+    /// What `forge deploy` would refuse; first, as in every format.
+    blockers: &'a [Blocker],
     old: JsonSide<'a>,
     new: JsonSide<'a>,
     changes: &'a [Change],
@@ -26,12 +30,14 @@ struct Verdict<'a> {
     update: UpdateLevel,
     /// The update level counting only changes no accept entry covers.
     unaccepted_update: UpdateLevel,
+    rollout: Rollout,
     roa: RoaVerdict<'a>,
 }
 
 #[derive(Serialize)]
 struct RoaVerdict<'a> {
-    before: bool,
+    /// `null` on a first release (there is no old version).
+    before: Option<bool>,
     after: bool,
     change: RoaChange,
     accepted: Option<&'a Acceptance>,
@@ -62,15 +68,18 @@ fn json_report(report: &Report) -> JsonReport<'_> {
     JsonReport {
         schema_version: SCHEMA_VERSION,
         verdict: Verdict {
-            update: report.update,
+            update: report.verdict_update(),
             unaccepted_update: unaccepted_update(report),
+            rollout: report.rollout,
             roa: RoaVerdict {
-                before: report.old.eligible(),
+                // A first release has no old side to be eligible.
+                before: (!report.first_release).then(|| report.old.eligible()),
                 after: report.new.eligible(),
-                change: report.roa,
+                change: report.roa_change(),
                 accepted: report.roa_accepted.as_ref(),
             },
         },
+        blockers: &report.blockers,
         old: (&report.old).into(),
         new: (&report.new).into(),
         changes: &report.changes,

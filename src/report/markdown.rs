@@ -92,16 +92,24 @@ fn rule_link(rule: RuleId, options: &MarkdownOptions) -> String {
 
 fn headline(report: &Report) -> String {
     let pending = unaccepted_update(report);
-    match report.update {
-        UpdateLevel::Major if pending != UpdateLevel::Major => "### 🟠 roa-diff: major update, every major change accepted\n\nSite admins must still approve it by hand; this team has accepted that (reasons below).".to_string(),
-        UpdateLevel::Major => "### 🔴 roa-diff: major update\n\nSite admins must approve it by hand; until they do, their sites stay on the old version.".to_string(),
-        UpdateLevel::Minor => "### 🟡 roa-diff: minor update\n\nIt rolls out to every site by itself.".to_string(),
-        UpdateLevel::None => "### 🟢 roa-diff: no semantic change\n\nNothing that needs site admins' consent changed.".to_string(),
+    let rollout = format!(
+        "Rollout: **{}**, {}.",
+        report.rollout.as_str(),
+        report.rollout.words()
+    );
+    match report.verdict_update() {
+        UpdateLevel::Major if pending != UpdateLevel::Major => format!("### 🟠 roa-diff: major update, every major change accepted\n\nSite admins must still approve it by hand; this team has accepted that (reasons below). {rollout}"),
+        UpdateLevel::Major => format!("### 🔴 roa-diff: major update\n\nSite admins must approve it by hand. {rollout}"),
+        UpdateLevel::Minor => format!("### 🟡 roa-diff: minor update\n\nNo approval needed. {rollout}"),
+        UpdateLevel::None => format!("### 🟢 roa-diff: no semantic change\n\nNothing that needs site admins' consent changed. {rollout}"),
+        UpdateLevel::FirstRelease => "### 🔵 roa-diff: first release\n\nNot an update: no site admin approves it. The changes below are what the app requests.".to_string(),
     }
 }
 
 fn roa_text(report: &Report) -> String {
-    let text = match report.roa {
+    let text = match report.roa_change() {
+        RoaChange::FirstRelease if report.new.eligible() => "eligible (first release)",
+        RoaChange::FirstRelease => "**not eligible** (first release)",
         RoaChange::Kept => "kept (eligible before and after)",
         RoaChange::Lost if roa_lost_unaccepted(report) => "**lost** (eligible before, not after)",
         RoaChange::Lost => "**lost** (eligible before, not after), accepted",
@@ -209,8 +217,32 @@ pub fn render_apps(
     out
 }
 
-fn render_section(report: &Report, options: &MarkdownOptions) -> String {
+/// Deploy blockers, first: as a GitHub "caution" alert, one line each.
+fn blockers(report: &Report) -> String {
     let mut out = String::new();
+    if report.blockers.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "> [!CAUTION]\n> **Deploy blocked:** `forge deploy` would refuse this manifest."
+    );
+    for b in &report.blockers {
+        let _ = writeln!(
+            out,
+            "> - **error** `{}` at {} ({}): {}",
+            b.code,
+            code(&b.path, false),
+            code(&location(&report.new, b.line), false),
+            code(&b.message, false)
+        );
+    }
+    out.push('\n');
+    out
+}
+
+fn render_section(report: &Report, options: &MarkdownOptions) -> String {
+    let mut out = blockers(report);
     let _ = writeln!(out, "{}\n", headline(report));
     let _ = writeln!(out, "{}\n", roa_text(report));
     let _ = writeln!(
@@ -218,10 +250,10 @@ fn render_section(report: &Report, options: &MarkdownOptions) -> String {
         "Compared {} (old) with {} (new).{}\n",
         code(&report.old.source, false),
         code(&report.new.source, false),
-        if report.old.exists {
-            ""
-        } else {
+        if report.first_release {
             " First release: compared with an empty manifest."
+        } else {
+            ""
         }
     );
 

@@ -11,18 +11,24 @@ pub mod sarif;
 use serde::Serialize;
 
 use crate::accept::Acceptance;
+use crate::blockers::{blockers, Blocker};
 use crate::diff::{diff, Change, Side, Sides};
 use crate::error::Result;
+use crate::load::Node;
 use crate::load::{parse, Document, LoadOptions, Source};
-use crate::model::{EgressTarget, Manifest};
+use crate::model::{EgressTarget, Manifest, MODEL_SECTIONS};
 use crate::roa::{reasons, Reason, RoaChange};
+use crate::rollout::{rollout, Rollout};
 use crate::rules::Level;
 use crate::sections::SectionCache;
 
-/// The update level of a whole release.
+/// The update level of a whole release. `FirstRelease` is not an update (no old version to
+/// update): [`Report::update`] holds the level of the changes, [`Report::verdict_update`] says
+/// `first-release` for a first release (SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum UpdateLevel {
+    FirstRelease,
     None,
     Minor,
     Major,
@@ -31,6 +37,7 @@ pub enum UpdateLevel {
 impl UpdateLevel {
     pub fn as_str(self) -> &'static str {
         match self {
+            UpdateLevel::FirstRelease => "first-release",
             UpdateLevel::None => "none",
             UpdateLevel::Minor => "minor",
             UpdateLevel::Major => "major",
@@ -82,8 +89,15 @@ impl SideReport {
 pub struct Report {
     pub old: SideReport,
     pub new: SideReport,
+    /// The level of the changes (as if updating from an empty manifest on a first release).
     pub update: UpdateLevel,
+    /// Eligibility before -> after (see [`Report::roa_change`] for what is reported).
     pub roa: RoaChange,
+    /// No old version (missing, or an empty document): not an update (SPEC §3).
+    pub first_release: bool,
+    pub rollout: Rollout,
+    /// What `forge deploy` would refuse (SPEC §5); not changes.
+    pub blockers: Vec<Blocker>,
     /// Major changes first, then in diff order.
     pub changes: Vec<Change>,
     pub warnings: Vec<String>,
@@ -92,6 +106,24 @@ pub struct Report {
 }
 
 impl Report {
+    /// The verdict's update: `first-release` for a first release, else the changes' level.
+    pub fn verdict_update(&self) -> UpdateLevel {
+        if self.first_release {
+            UpdateLevel::FirstRelease
+        } else {
+            self.update
+        }
+    }
+
+    /// The verdict's eligibility change: `first-release` for a first release (never "lost").
+    pub fn roa_change(&self) -> RoaChange {
+        if self.first_release {
+            RoaChange::FirstRelease
+        } else {
+            self.roa
+        }
+    }
+
     /// The side a change's line points into.
     pub fn side(&self, side: Side) -> &SideReport {
         match side {
@@ -109,6 +141,47 @@ pub struct Loaded {
     /// Only the name and the warnings: the parsed trees are freed once the model is built.
     pub doc: Document,
     pub model: Manifest,
+    /// The text is empty or only comments: as an old version, a first release (SPEC §3).
+    pub blank: bool,
+}
+
+/// Whether a manifest text holds no document: only blank lines, comments and `---`.
+pub fn is_blank(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---"
+    })
+}
+
+/// Where a `<<` merge key sits inside a section the model reads: Forge does not apply it (and
+/// neither does roa-diff), so what it would merge is not part of the app (security issue).
+fn merge_key_warnings(doc: &Document) -> Vec<String> {
+    fn walk(node: &Node, doc: &str, out: &mut Vec<String>) {
+        if let Ok(entries) = node.entries() {
+            for (key, child) in entries {
+                if key == "<<" {
+                    out.push(format!(
+                        "{doc}{}: {}: a `<<` merge key is not applied (Forge's parser does not apply it): what it would merge is not part of the manifest",
+                        child.line.map(|l| format!(":{l}")).unwrap_or_default(),
+                        node.path
+                    ));
+                }
+                walk(&child, doc, out);
+            }
+        } else if let Ok(items) = node.seq() {
+            for item in items {
+                walk(&item, doc, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let root = doc.root();
+    for key in MODEL_SECTIONS {
+        if let Ok(Some(node)) = root.field(key) {
+            walk(&node, &doc.name, &mut out);
+        }
+    }
+    out
 }
 
 /// Parses and normalizes one manifest version.
@@ -123,9 +196,15 @@ pub fn load_manifest_with(
     options: &LoadOptions,
     sections: Option<&SectionCache>,
 ) -> Result<Loaded> {
+    let blank = is_blank(&source.text);
     if let Some(model) = sections.and_then(|c| crate::sections::manifest(&source, options, c)) {
         let doc = Document::empty(source.name.clone());
-        return Ok(Loaded { source, doc, model });
+        return Ok(Loaded {
+            source,
+            doc,
+            model,
+            blank,
+        });
     }
     let parsed = match sections {
         Some(cache) => crate::sections::parse(&source, options, cache),
@@ -145,10 +224,19 @@ pub fn load_manifest_with(
     };
     // From here on only the name and warnings are used: free the parsed trees now, so the old
     // version's are gone before the new one is parsed (peak memory: one version's trees).
-    let Document { name, warnings, .. } = doc;
+    let merge_keys = merge_key_warnings(&doc);
+    let Document {
+        name, mut warnings, ..
+    } = doc;
+    warnings.extend(merge_keys);
     let mut doc = Document::empty(name);
     doc.warnings = warnings;
-    Ok(Loaded { source, doc, model })
+    Ok(Loaded {
+        source,
+        doc,
+        model,
+        blank,
+    })
 }
 
 /// Compares two manifest versions. `old = None` is a first release: everything is added.
@@ -194,18 +282,29 @@ pub fn compare_loaded(old: Option<&Loaded>, new: &Loaded) -> Report {
         reasons: reasons(model),
         text: source.map(|s| s.text.clone()).unwrap_or_default(),
     };
+    let old_loaded = old;
     let old = side(old_doc, old_model, old.map(|l| &l.source));
     let new = side(new_doc, new_model, Some(&new.source));
+    let first_release = old_loaded.is_none_or(|l| l.blank);
     let Verdict {
         update,
         roa,
+        rollout,
         changes,
-    } = Verdict::of(d.changes, old.eligible(), new.eligible());
+    } = Verdict::of(
+        d.changes,
+        (old_model, old.eligible()),
+        (new_model, new.eligible()),
+        first_release,
+    );
     Report {
         old,
         new,
         update,
         roa,
+        first_release,
+        rollout,
+        blockers: blockers(old_model, new_model),
         changes,
         warnings,
         roa_accepted: None,
@@ -217,6 +316,7 @@ pub fn compare_loaded(old: Option<&Loaded>, new: &Loaded) -> Report {
 pub struct Verdict {
     pub update: UpdateLevel,
     pub roa: RoaChange,
+    pub rollout: Rollout,
     /// Major changes first, then in diff order.
     pub changes: Vec<Change>,
 }
@@ -227,6 +327,7 @@ pub struct Verdict {
 /// classifies thousands of pairs; `tests/sections_equivalence.rs` checks it against the report.
 pub fn verdict(old: Option<&Manifest>, new: &Manifest) -> Verdict {
     let empty = Manifest::default();
+    let first_release = old.is_none();
     let old = old.unwrap_or(&empty);
     let changes = crate::diff::changes(&Sides {
         old,
@@ -236,19 +337,26 @@ pub fn verdict(old: Option<&Manifest>, new: &Manifest) -> Verdict {
     });
     Verdict::of(
         changes,
-        crate::roa::eligible(old),
-        crate::roa::eligible(new),
+        (old, crate::roa::eligible(old)),
+        (new, crate::roa::eligible(new)),
+        first_release,
     )
 }
 
 impl Verdict {
     /// The verdict on an update with these changes, from and to these eligibilities: the
     /// worst change's level, and the changes major first (otherwise in diff order).
-    fn of(mut changes: Vec<Change>, old_eligible: bool, new_eligible: bool) -> Verdict {
+    fn of(
+        mut changes: Vec<Change>,
+        (old, old_eligible): (&Manifest, bool),
+        (new, new_eligible): (&Manifest, bool),
+        first_release: bool,
+    ) -> Verdict {
         changes.sort_by_key(|c| std::cmp::Reverse(c.level));
         Verdict {
             update: UpdateLevel::from(changes.iter().map(|c| c.level).max()),
             roa: RoaChange::between(old_eligible, new_eligible),
+            rollout: rollout(old, new, &changes, first_release),
             changes,
         }
     }
@@ -268,6 +376,22 @@ fn lint(file: &str, m: &Manifest) -> Vec<String> {
             )),
             EgressTarget::Remote(key) if !has_remote(key) => out.push(format!(
                 "{file}{}: {}: no remote has key `{key}`; Forge rejects this manifest",
+                at(e.line),
+                e.path()
+            )),
+            EgressTarget::Remote(key)
+                if m.remotes
+                    .iter()
+                    .any(|r| r.key == *key && r.configurable.is_some()) =>
+            {
+                out.push(format!(
+                    "{file}{}: {}: remote `{key}` is customer-managed; Forge's docs do not allow referencing such a remote from egress",
+                    at(e.line),
+                    e.path()
+                ))
+            }
+            EgressTarget::Address(a) if a == "https://*" => out.push(format!(
+                "{file}{}: {}: Forge refuses `https://*` in every egress kind",
                 at(e.line),
                 e.path()
             )),

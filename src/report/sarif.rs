@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::human::{sanitize, value_text};
 use super::markdown::MarkdownOptions;
 use super::Report;
+use crate::blockers::{Blocker, BLOCKER_CODES};
 use crate::diff::{Change, Side};
 use crate::rules::{Level, RULES};
 
@@ -40,7 +41,41 @@ fn driver_rules(options: &MarkdownOptions) -> Vec<Value> {
                 "properties": {"level": r.level.as_str(), "basis": r.basis.as_str()}
             })
         })
+        .chain(BLOCKER_CODES.iter().map(|b| {
+            json!({
+                "id": b.code,
+                "name": b.code,
+                "shortDescription": {"text": b.summary},
+                "fullDescription": {"text": format!("Deploy blocker: {}", b.summary)},
+                "helpUri": b.url,
+                "help": {"text": format!("forge deploy refuses this. Source: {} ({})", b.url, b.source)},
+                "defaultConfiguration": {"level": "error"},
+                "properties": {"blocker": true}
+            })
+        }))
         .collect()
+}
+
+/// A deploy blocker as a result at level error (its rule follows the catalogue's rules).
+fn blocker_result(report: &Report, b: &Blocker) -> Value {
+    let mut physical = json!({"artifactLocation": {"uri": uri(report.new.file_path())}});
+    if let Some(line) = b.line {
+        physical["region"] = json!({"startLine": line});
+    }
+    let index = BLOCKER_CODES
+        .iter()
+        .position(|c| c.code == b.code)
+        .unwrap_or(0);
+    json!({
+        "ruleId": b.code,
+        "ruleIndex": RULES.len() + index,
+        "level": "error",
+        "message": {"text": format!("Deploy blocked: {}", sanitize(&b.message))},
+        "locations": [{
+            "physicalLocation": physical,
+            "logicalLocations": [{"fullyQualifiedName": sanitize(&b.path)}]
+        }],
+    })
 }
 
 /// A relative path as a URI reference: `/` kept, anything outside the unreserved set
@@ -111,10 +146,16 @@ pub fn to_value(reports: &[Report], options: &MarkdownOptions) -> Value {
                     "informationUri": options.rules_url,
                     "rules": driver_rules(options),
                 }},
-                "results": report.changes.iter().map(|c| result(report, c)).collect::<Vec<_>>(),
+                "results": report
+                    .blockers
+                    .iter()
+                    .map(|b| blocker_result(report, b))
+                    .chain(report.changes.iter().map(|c| result(report, c)))
+                    .collect::<Vec<_>>(),
                 "properties": {
-                    "update": report.update.as_str(),
-                    "roa": report.roa.as_str(),
+                    "update": report.verdict_update().as_str(),
+                    "roa": report.roa_change().as_str(),
+                    "rollout": report.rollout.as_str(),
                     "roaAccepted": report.roa_accepted.as_ref().map(|a| json!({
                         "reason": sanitize(&a.reason),
                         "entry": sanitize(&a.entry),
@@ -151,10 +192,13 @@ mod tests {
     #[test]
     fn one_driver_rule_per_catalogue_rule_in_order() {
         let rules = driver_rules(&MarkdownOptions::default());
-        assert_eq!(rules.len(), RULES.len());
+        assert_eq!(rules.len(), RULES.len() + BLOCKER_CODES.len());
         for (i, r) in RULES.iter().enumerate() {
             assert_eq!(rules[i]["id"], r.id.as_str());
             assert_eq!(rules[i]["shortDescription"]["text"], r.summary);
+        }
+        for (i, b) in BLOCKER_CODES.iter().enumerate() {
+            assert_eq!(rules[RULES.len() + i]["id"], b.code);
         }
     }
 }
