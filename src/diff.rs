@@ -1258,7 +1258,7 @@ mod tests {
 
     #[test]
     fn repeats_keep_the_first_and_warn_in_document_order() {
-        let text = "permissions:\n  scopes: [a, b, a]\n  external:\n    fetch:\n      backend:\n        - address: https://x.io\n          category: analytics\n          inScopeEUD: false\n        - https://y.io\n        - https://x.io\nremotes:\n  - key: r1\n    baseUrl: https://one\n  - key: r2\n  - key: r1\n    baseUrl: https://two\nmodules:\n  function:\n    - key: f\n    - key: g\n    - key: f\n";
+        let text = "permissions:\n  scopes: [a, b, a]\n  external:\n    fetch:\n      backend:\n        - address: https://x.io\n          category: analytics\n          inScopeEUD: false\n        - https://y.io\n        - https://x.io\nremotes:\n  - key: r1\n    baseUrl: https://one\n  - key: r2\n    configurable: {}\n  - key: r1\n    baseUrl: https://two\nmodules:\n  function:\n    - key: f\n    - key: g\n    - key: f\n";
         let (empty, m) = (Manifest::default(), model(text));
         let sides = |old| Sides {
             old,
@@ -1271,8 +1271,8 @@ mod tests {
             d.warnings,
             [
                 "new.yml:10: egress https://x.io in fetch.backend is declared again (first at line 6); only the first is compared",
-                "new.yml:15: remote `r1` is declared again (first at line 12); only the first is compared",
-                "new.yml:21: module modules.function `f` is declared again (first at line 19); only the first is compared",
+                "new.yml:16: remote `r1` is declared again (first at line 12); only the first is compared",
+                "new.yml:22: module modules.function `f` is declared again (first at line 20); only the first is compared",
             ]
         );
         let added = |rule: RuleId| -> Vec<(&str, &Json)> {

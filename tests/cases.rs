@@ -87,10 +87,15 @@ fn check_case(dir: &Path) -> Vec<String> {
     };
     check(
         "update",
-        report.update.as_str().into(),
+        report.verdict_update().as_str().into(),
         expected.get("update"),
     );
-    check("roa", report.roa.as_str().into(), expected.get("roa"));
+    check("roa", report.roa_change().as_str().into(), expected.get("roa"));
+    check(
+        "rollout",
+        report.rollout.as_str().into(),
+        expected.get("rollout"),
+    );
     let mut rules: Vec<String> = report
         .changes
         .iter()
@@ -104,6 +109,16 @@ fn check_case(dir: &Path) -> Vec<String> {
             serde_json::to_string(&strings(&expected["rules"])).unwrap(),
         )),
     );
+    // Blocker codes, sorted: always checked (an unexpected blocker is a failure too).
+    let mut blockers: Vec<&str> = report.blockers.iter().map(|b| b.code).collect();
+    blockers.sort();
+    let mut want_blockers = expected.get("blockers").map(strings).unwrap_or_default();
+    want_blockers.sort();
+    if blockers != want_blockers {
+        problems.push(format!(
+            "blockers: got {blockers:?}, expected {want_blockers:?}"
+        ));
+    }
     for (key, side) in [("old_reasons", &report.old), ("new_reasons", &report.new)] {
         let mut codes: Vec<&str> = side.reasons.iter().map(|r| r.code).collect();
         codes.sort();

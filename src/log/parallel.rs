@@ -293,7 +293,9 @@ mod tests {
         let repo = Repository::init(&dir).unwrap();
         let id = "ari:cloud:ecosystem::app/7";
         let blob = |text: &str| repo.blob(text.as_bytes()).unwrap();
-        let manifest = blob(&format!("app:\n  id: {id}\nremotes:\n  - key: r\n"));
+        let manifest = blob(&format!(
+            "app:\n  id: {id}\nremotes:\n  - key: r\n    baseUrl: https://r.example\n"
+        ));
         let broken = blob(&format!("app: [{id}\n"));
         let other = blob("jobs:\n  build: {}\n");
         let missing = Oid::from_str("0123456789012345678901234567890123456789").unwrap();
