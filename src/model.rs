@@ -50,6 +50,8 @@ pub struct Egress {
     /// Effective: a missing value is true.
     pub in_scope_eud: Located<bool>,
     pub line: Option<usize>,
+    /// Written as `https://*`, which Forge refuses (the same entry as `*`, SPEC §7).
+    pub https_star: bool,
 }
 
 impl Egress {
@@ -510,6 +512,7 @@ fn read_egress(item: &Node, kind: &'static str) -> Result<Egress> {
                 line: None,
             },
             line: item.line,
+            https_star: is_https_star(address),
         });
     }
     if !item.value.is_mapping() {
@@ -518,7 +521,9 @@ fn read_egress(item: &Node, kind: &'static str) -> Result<Egress> {
             crate::load::type_name(item.value)
         )));
     }
-    let target = match (item.opt_str("address")?, item.opt_str("remote")?) {
+    let address = item.opt_str("address")?;
+    let https_star = address.is_some_and(|(a, _)| is_https_star(a));
+    let target = match (address, item.opt_str("remote")?) {
         (Some((a, _)), None) => EgressTarget::Address(normalize_address(a, kind)),
         (None, Some((r, _))) => EgressTarget::Remote(r.to_string()),
         (Some(_), Some(_)) => {
@@ -543,7 +548,12 @@ fn read_egress(item: &Node, kind: &'static str) -> Result<Egress> {
         category,
         in_scope_eud,
         line: item.line,
+        https_star,
     })
+}
+
+fn is_https_star(address: &str) -> bool {
+    address.trim().eq_ignore_ascii_case("https://*")
 }
 
 /// SPEC §2: trim; no scheme means https; scheme and host lower-case; no trailing `/` on a bare
@@ -574,6 +584,13 @@ pub fn normalize_address(address: &str, kind: &str) -> String {
         host.to_ascii_lowercase()
     };
     let tail = &rest[host_end..];
+    // `*` and `https://*` are one entry: any domain (SPEC §7).
+    if host == "*"
+        && scheme == "https"
+        && (tail.is_empty() || tail == "/" || kind == "fetch.backend")
+    {
+        return "*".to_string();
+    }
     if kind == "fetch.backend" || tail == "/" || tail.is_empty() {
         format!("{scheme}://{host}")
     } else {
@@ -798,6 +815,10 @@ mod tests {
         );
         assert_eq!(n("*.Example.com", "fetch.backend"), "https://*.example.com");
         assert_eq!(n("*", "fetch.backend"), "*");
+        assert_eq!(n("HTTPS://*", "fetch.client"), "*");
+        assert_eq!(n("https://*", "images"), "*");
+        assert_eq!(n("https://${API_URL}", "images"), "https://${API_URL}");
+        assert_eq!(n("https://${api_url}", "images"), "https://${api_url}");
         assert_eq!(n("https://${HOST}/a", "fetch.client"), "https://${HOST}/a");
         assert_eq!(n("wss://x.io:443", "fetch.client"), "wss://x.io:443");
     }

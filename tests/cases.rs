@@ -90,7 +90,11 @@ fn check_case(dir: &Path) -> Vec<String> {
         report.verdict_update().as_str().into(),
         expected.get("update"),
     );
-    check("roa", report.roa_change().as_str().into(), expected.get("roa"));
+    check(
+        "roa",
+        report.roa_change().as_str().into(),
+        expected.get("roa"),
+    );
     check(
         "rollout",
         report.rollout.as_str().into(),

@@ -390,7 +390,7 @@ fn lint(file: &str, m: &Manifest) -> Vec<String> {
                     e.path()
                 ))
             }
-            EgressTarget::Address(a) if a == "https://*" => out.push(format!(
+            EgressTarget::Address(_) if e.https_star => out.push(format!(
                 "{file}{}: {}: Forge refuses `https://*` in every egress kind",
                 at(e.line),
                 e.path()
