@@ -267,7 +267,7 @@ pub fn render_all(data: &[u8]) {
         assert!(!text.is_empty(), "{name} rendered nothing");
         if *name == "json" {
             let back: serde_json::Value = serde_json::from_str(&text).expect("json parses back");
-            assert_eq!(back["verdict"]["update"], report.update.as_str());
+            assert_eq!(back["verdict"]["update"], report.verdict_update().as_str());
         }
     }
 }

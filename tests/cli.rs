@@ -106,7 +106,7 @@ fn fail_on_policies() {
 fn json_output_follows_the_documented_shape() {
     let o = roa_diff(&[V1, V2, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["verdict"]["update"], "major");
     assert_eq!(v["verdict"]["roa"]["before"], true);
     assert_eq!(v["verdict"]["roa"]["after"], false);
@@ -323,4 +323,158 @@ fn help_documents_exit_codes() {
         out.contains("Exit status:") && out.contains("1  the policy tripped"),
         "{out}"
     );
+}
+
+/// A fixture case's files, for the policy tests below.
+fn case_file(case: &str, file: &str) -> String {
+    format!("testdata/cases/{case}/{file}")
+}
+
+#[test]
+fn blocked_trips_the_default_policy_and_blockers_come_first() {
+    let (old, new) = (
+        case_file("table-configurable-disabled-blocked", "old.yml"),
+        case_file("table-configurable-disabled-blocked", "new.yml"),
+    );
+    // A minor update that forge deploy refuses: the default policy fails on the blocker.
+    let o = roa_diff(&[&old, &new, "--color", "never"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with("Deploy blocked: CONFIGURABLE_EGRESS_REMOVED at permissions.external.configurable.enabled (")
+            && first.contains("new.yml:14"),
+        "{out}"
+    );
+    assert!(
+        out.lines().nth(1).unwrap().starts_with("Minor update:"),
+        "{out}"
+    );
+    let o = roa_diff(&[&old, &new, "--fail-on", "major,roa-lost"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "without `blocked` the minor update passes"
+    );
+    // GitHub annotations and SARIF: errors, first.
+    let gh = stdout(&roa_diff(&[&old, &new, "--format", "github"]));
+    assert!(
+        gh.starts_with("::error file=")
+            && gh
+                .lines()
+                .next()
+                .unwrap()
+                .contains("deploy blocked (CONFIGURABLE_EGRESS_REMOVED)"),
+        "{gh}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&roa_diff(&[&old, &new, "--format", "sarif"]).stdout).unwrap();
+    let first = &sarif["runs"][0]["results"][0];
+    assert_eq!(first["ruleId"], "CONFIGURABLE_EGRESS_REMOVED");
+    assert_eq!(first["level"], "error");
+    let md = stdout(&roa_diff(&[&old, &new, "--format", "markdown"]));
+    let caution = md.find("[!CAUTION]").expect("blocker alert");
+    assert!(caution < md.find("roa-diff: minor update").unwrap(), "{md}");
+    assert!(
+        md.contains("**error** `CONFIGURABLE_EGRESS_REMOVED`"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_first_release_trips_no_update_policy_but_ineligible_does() {
+    let new = case_file("first-release-ineligible-not-lost", "new.yml");
+    let empty_dir = scratch("first");
+    let empty = write(&empty_dir, "empty.yml", "# no manifest yet\n");
+    for policy in ["major", "roa-lost", "any", "major,roa-lost,blocked"] {
+        let o = roa_diff(&[&empty, &new, "--fail-on", policy]);
+        assert_eq!(o.status.code(), Some(0), "{policy}: {}", stdout(&o));
+    }
+    let o = roa_diff(&[&empty, &new, "--fail-on", "ineligible", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("First release:"), "{out}");
+    assert!(
+        out.contains("Runs on Atlassian: not eligible (first release)"),
+        "{out}"
+    );
+    assert!(!out.contains("LOST"), "{out}");
+    // An eligible new manifest passes `ineligible`.
+    let eligible = case_file("table-llm-module-added", "new.yml");
+    let o = roa_diff(&[&empty, &eligible, "--fail-on", "ineligible"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn the_verdict_line_states_the_rollout() {
+    let run = |case: &str| {
+        let o = roa_diff(&[
+            &case_file(case, "old.yml"),
+            &case_file(case, "new.yml"),
+            "--color",
+            "never",
+        ]);
+        stdout(&o).lines().next().unwrap().to_string()
+    };
+    let held = run("rollout-held-without-rolling-releases");
+    assert!(
+        held.contains("every installation stays on the old version"),
+        "{held}"
+    );
+    let code_only = run("rollout-code-only");
+    assert!(
+        code_only.contains("the new code reaches every installation now")
+            && !code_only.contains("stays on the old version"),
+        "{code_only}"
+    );
+    let minor = run("enforcement-changed");
+    assert!(
+        minor.contains("rolls out to every installation by itself"),
+        "{minor}"
+    );
+}
+
+#[test]
+fn accept_entries_naming_replaced_rule_ids_still_match_with_a_note() {
+    let dir = scratch("legacy-accept");
+    let accept = write(
+        &dir,
+        "accept.yml",
+        "accept:\n  - rule: content-permission-changed\n    path: permissions.content.scripts[unsafe-inline]\n    reason: reviewed\n",
+    );
+    let case = "content-permission-added";
+    let o = roa_diff(&[
+        &case_file(case, "old.yml"),
+        &case_file(case, "new.yml"),
+        "--accept",
+        &accept,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["changes"][0]["rule"], "content-permission-added");
+    assert_eq!(v["changes"][0]["accepted"]["by"], "rule+path");
+    let notes = v["warnings"].to_string();
+    assert!(
+        notes.contains("`content-permission-changed` was replaced in rule book version 2 by `content-permission-added` and `content-permission-removed`"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn explain_says_why_exposed_credentials_is_never_reported_and_dates_the_docs() {
+    let out = stdout(&roa_diff(&["explain", "HAS_EXPOSED_CREDENTIALS"]));
+    assert!(out.contains("Never reported by roa-diff"), "{out}");
+    assert!(out.contains("developer console"), "{out}");
+    assert!(out.contains("as of November 2026"), "{out}");
+    let out = stdout(&roa_diff(&["explain", "ANALYTICS_DOMAIN_NOT_ALLOWED"]));
+    assert!(
+        out.contains("*.google-analytics.com") && out.contains("analytics-tool-policy"),
+        "{out}"
+    );
+    let out = stdout(&roa_diff(&["explain", "capability-added"]));
+    assert!(out.contains("https://developer.atlassian.com/"), "{out}");
+    let rules = stdout(&roa_diff(&["rules"]));
+    assert!(rules.starts_with("Rule book version 2"), "{rules}");
 }

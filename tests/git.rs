@@ -192,7 +192,7 @@ fn every_app_is_paired_and_the_worst_verdict_wins() {
     let r = four_apps();
     let (code, v) = r.json(&["--git", "v1.0.0", "v2.0.0"]);
     assert_eq!(code, 1, "major and RoA lost trip the default policy");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["base"], "v1.0.0");
     assert_eq!(v["head"], "v2.0.0");
     assert_eq!(v["verdict"]["update"], "major");
@@ -216,7 +216,7 @@ fn every_app_is_paired_and_the_worst_verdict_wins() {
         summary,
         vec![
             expect("apps/beta/manifest.yml", "modified", "major"),
-            expect("apps/delta/forge.yaml", "added", "major"),
+            expect("apps/delta/forge.yaml", "added", "first-release"),
             expect("apps/gamma/manifest.yml", "removed", "-"),
             expect("apps/renamed/manifest.yml", "moved", "minor"),
             expect("apps/same/manifest.yml", "unchanged", "none"),
@@ -316,10 +316,11 @@ fn working_tree_index_and_base_tag() {
     let (_, staged) = r.json(&["--git", "--staged"]);
     assert_eq!(staged["verdict"]["update"], "minor");
 
-    // An untracked manifest in the working tree is a first release.
+    // An untracked manifest in the working tree is a first release: not an update, so the
+    // default policy does not trip on it (rule book v2).
     r.write("apps/new/manifest.yml", &v1("new"));
     let (code, v) = r.json(&["--git", "HEAD"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 0);
     let added: Vec<&Value> = v["apps"]
         .as_array()
         .unwrap()
@@ -352,7 +353,8 @@ fn no_manifest_anywhere_is_an_error_and_an_unborn_repository_works() {
     r.write("manifest.yml", &v1("first"));
     r.git(&["add", "manifest.yml"]);
     let (code, v) = r.json(&["--git", "--staged"]);
-    assert_eq!(code, 1, "a first release with a scope is major");
+    assert_eq!(code, 0, "a first release is not an update (rule book v2)");
+    assert_eq!(v["apps"][0]["report"]["verdict"]["update"], "first-release");
     assert_eq!(v["base"], "(no commits yet)");
     assert_eq!(v["apps"][0]["status"], "added");
 }

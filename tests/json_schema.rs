@@ -120,9 +120,56 @@ fn schema_rejects_output_that_breaks_the_contract() {
     extra_field["verdict"]["surprise"] = true.into();
     assert!(!validator.is_valid(&extra_field));
 
-    let mut wrong_version = good;
-    wrong_version["schema_version"] = 2.into();
+    let mut wrong_version = good.clone();
+    wrong_version["schema_version"] = 1.into();
     assert!(!validator.is_valid(&wrong_version));
+
+    // Version 2's names the hidden checks rely on (SPEC §7) are required and closed.
+    let mut no_blockers = good.clone();
+    no_blockers.as_object_mut().unwrap().remove("blockers");
+    assert!(!validator.is_valid(&no_blockers));
+    let mut bad_rollout = good.clone();
+    bad_rollout["verdict"]["rollout"] = "eventually".into();
+    assert!(!validator.is_valid(&bad_rollout));
+    let mut bad_blocker = good;
+    bad_blocker["blockers"] =
+        serde_json::json!([{"code": "MADE_UP", "path": "p", "line": 1, "message": "m"}]);
+    assert!(!validator.is_valid(&bad_blocker));
+}
+
+#[test]
+fn version_2_values_validate() {
+    let validator = validator();
+    let case = |name: &str| {
+        let dir = root().join("testdata/cases").join(name);
+        let old = dir.join("old.yml");
+        let old = old
+            .is_file()
+            .then(|| read_file(&old, DEFAULT_MAX_BYTES).unwrap());
+        let new = read_file(&dir.join("new.yml"), DEFAULT_MAX_BYTES).unwrap();
+        json::to_value(&compare(old.as_ref(), &new, &LoadOptions::default()).unwrap())
+    };
+    let first = case("first-release-ineligible-not-lost");
+    assert_eq!(first["schema_version"], 2);
+    assert_eq!(first["verdict"]["update"], "first-release");
+    assert_eq!(first["verdict"]["roa"]["change"], "first-release");
+    assert_eq!(first["verdict"]["roa"]["before"], Value::Null);
+    assert_eq!(first["verdict"]["rollout"], "automatic");
+    let blocked = case("table-configurable-disabled-blocked");
+    assert_eq!(
+        blocked["blockers"][0]["code"],
+        "CONFIGURABLE_EGRESS_REMOVED"
+    );
+    assert_eq!(
+        blocked["blockers"][0]["path"],
+        "permissions.external.configurable.enabled"
+    );
+    assert_eq!(blocked["blockers"][0]["line"], 14);
+    let code_only = case("rollout-code-only");
+    assert_eq!(code_only["verdict"]["rollout"], "code-only");
+    for v in [first, blocked, code_only] {
+        assert_eq!(errors(&validator, &v), Vec::<String>::new());
+    }
 }
 
 #[test]

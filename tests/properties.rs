@@ -15,7 +15,7 @@ use roa_diff::diff::Change;
 use roa_diff::load::{LoadOptions, Source};
 use roa_diff::model::{EGRESS_KINDS, REMOTE_OPERATIONS};
 use roa_diff::report::{compare, Report, UpdateLevel};
-use roa_diff::rules::Level;
+use roa_diff::rules::{Level, RuleId};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Target {
@@ -151,7 +151,8 @@ fn remote() -> impl Strategy<Value = Remote> {
     (
         name(),
         name(),
-        prop::option::of(subsequence(REMOTE_OPERATIONS.to_vec(), 0..=4)),
+        // An empty `operations` list is a reading error (Forge refuses it, SPEC §2).
+        prop::option::of(subsequence(REMOTE_OPERATIONS.to_vec(), 1..=4)),
         prop::option::of(any::<bool>()),
     )
         .prop_map(|(key, host, operations, storage_eud)| Remote {
@@ -553,9 +554,19 @@ proptest! {
         let mut n = m.clone();
         n.webtriggers.push((trigger.clone(), dynamic));
         additions.push(("dynamic web trigger", n));
+        // SPEC v2 §3: a dynamic web trigger is major only for the first time (the old manifest
+        // had no dynamic one); otherwise it is webtrigger-dynamic-added-not-first, minor.
+        let had_dynamic = m.webtriggers.iter().any(|(_, t)| *t != Some("static"));
         for (what, n) in additions {
             let report = run(&before, &write(&n, l));
             prop_assert!(report.update != UpdateLevel::None, "adding a {} gave none", what);
+            if what == "dynamic web trigger" && had_dynamic {
+                prop_assert!(
+                    report.changes.iter().any(|c| c.rule == RuleId::WebtriggerDynamicAddedNotFirst),
+                    "adding a further dynamic trigger: {:?}", rules(&report.changes)
+                );
+                continue;
+            }
             prop_assert!(
                 report.changes.iter().any(|c| c.level == Level::Major),
                 "adding a {} is not major: {:?}", what, rules(&report.changes)

@@ -166,7 +166,10 @@ fn sarif_is_2_1_0_with_the_whole_catalogue_and_lines() {
     assert_eq!(sarif["version"], "2.1.0");
     let run0 = &sarif["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), roa_diff::rules::RULES.len());
+    assert_eq!(
+        rules.len(),
+        roa_diff::rules::RULES.len() + roa_diff::blockers::BLOCKER_CODES.len()
+    );
     let results = run0["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for r in results {
@@ -174,6 +177,11 @@ fn sarif_is_2_1_0_with_the_whole_catalogue_and_lines() {
         assert_eq!(rules[index]["id"], r["ruleId"]);
         let line = &r["locations"][0]["physicalLocation"]["region"]["startLine"];
         assert!(line.as_u64().unwrap() > 0, "{r}");
+        if roa_diff::blockers::blocker_code(r["ruleId"].as_str().unwrap()).is_some() {
+            // Deploy blockers are errors, and are not changes: no change fingerprint.
+            assert_eq!(r["level"], "error");
+            continue;
+        }
         assert_eq!(
             r["partialFingerprints"]["roaDiffChange/v1"]
                 .as_str()

@@ -268,7 +268,9 @@ fn manifest(shape: &Shape, new: bool, expected: &mut BTreeMap<&'static str, usiz
                             // Already effective inScopeEUD true: rewrite the form only (no change).
                             let _ = writeln!(o, "{indent}- address: '*.{host}'");
                         } else {
-                            rule("egress-eud-enabled");
+                            // The old side's plain-string entries (form 0) already carry
+                            // in-scope EUD, so the flip is not the first (SPEC v2 §3).
+                            rule("egress-eud-enabled-not-first");
                             let _ = writeln!(o, "{indent}- address: https://{host}/v{}/", i % 4);
                             if form == 1 {
                                 let _ = writeln!(o, "{indent}  category: analytics");
