@@ -278,7 +278,7 @@ fn every_app_is_paired_and_the_worst_verdict_wins() {
     let last = out.trim_end().lines().last().unwrap();
     assert_eq!(
         last,
-        "Overall (5 apps, v1.0.0 -> v2.0.0): MAJOR update (apps/beta/manifest.yml, apps/delta/forge.yaml); Runs on Atlassian LOST (apps/beta/manifest.yml); removed: apps/gamma/manifest.yml."
+        "Overall (5 apps, v1.0.0 -> v2.0.0): MAJOR update (apps/beta/manifest.yml); first release (apps/delta/forge.yaml); Runs on Atlassian LOST (apps/beta/manifest.yml); removed: apps/gamma/manifest.yml."
     );
 
     // Back from v2 to v1 nothing loses Runs on Atlassian (beta gains it); an unchanged range

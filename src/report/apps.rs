@@ -147,6 +147,10 @@ pub fn render_human(report: &AppsReport, options: &HumanOptions) -> String {
             worst(&|r: &Report| r.verdict_update() == update).join(", ")
         );
     }
+    let first: Vec<String> = worst(&|r: &Report| r.first_release);
+    if update != UpdateLevel::FirstRelease && !first.is_empty() {
+        let _ = write!(line, "; first release ({})", first.join(", "));
+    }
     if report.blocked() {
         let _ = write!(
             line,
