@@ -10,7 +10,7 @@ use crate::model::{EgressTarget, Manifest};
 /// Atlassian reasons both read it.
 pub mod analytics {
     /// When the list below was taken from its source.
-    pub const AS_OF: &str = "2026 (analytics tool policy page as last seen)";
+    pub const AS_OF: &str = "2026, as last seen on the analytics tool policy page";
     pub const SOURCE: &str = crate::rules::url::ANALYTICS_POLICY;
     /// The pre-approved hosts. `*.d` allows every host ending in `.d` (and the text `*.d`
     /// itself), but not `d`: the list names an apex separately where it allows one.
@@ -138,7 +138,7 @@ pub fn blockers(old: &Manifest, new: &Manifest) -> Vec<Blocker> {
                 path: e.path(),
                 line: e.line,
                 message: format!(
-                    "analytics egress to {host} ({}): the host is not on Atlassian's pre-approved analytics list (as of {}); forge deploy refuses it",
+                    "analytics egress to {host} ({}): the host is not on Atlassian's pre-approved analytics list ({}); forge deploy refuses it",
                     e.kind,
                     analytics::AS_OF
                 ),
