@@ -610,7 +610,7 @@ fn refusal(
     }
     ways.push(format!("{} with {NO_VERIFY}", kind.git_command()));
     format!(
-        "roa-diff: refusing to {what}: {} since {base}; to go on, {}",
+        "roa-diff: refusing to {what}: against {base}, {}; to go on, {}",
         why.join(", "),
         ways.join(", or ")
     )
