@@ -43,7 +43,7 @@ fn last_line(o: &Output) -> String {
     let err = text(&o.stderr) + &text(&o.stdout);
     err.lines()
         .filter(|l| l.starts_with("roa-diff: "))
-        .last()
+        .next_back()
         .unwrap_or_else(|| panic!("no roa-diff line: {err}"))
         .to_string()
 }
