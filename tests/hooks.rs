@@ -42,8 +42,7 @@ fn remote_has(r: &Repo, tag: &str) -> bool {
 fn last_line(o: &Output) -> String {
     let err = text(&o.stderr) + &text(&o.stdout);
     err.lines()
-        .filter(|l| l.starts_with("roa-diff: "))
-        .next_back()
+        .rfind(|l| l.starts_with("roa-diff: "))
         .unwrap_or_else(|| panic!("no roa-diff line: {err}"))
         .to_string()
 }
