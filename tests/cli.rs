@@ -324,3 +324,42 @@ fn help_documents_exit_codes() {
         "{out}"
     );
 }
+
+#[test]
+fn rule_links_default_to_the_published_docs_at_this_version() {
+    let published = format!(
+        "https://github.com/roa-diff/roa-diff/blob/v{}/docs/rules.md#remote-added",
+        env!("CARGO_PKG_VERSION")
+    );
+    for format in ["markdown", "sarif"] {
+        let out = stdout(&roa_diff(&[V1, V2, "--format", format]));
+        assert!(out.contains(&published), "{format}: {out}");
+        assert!(!out.contains("(docs/rules.md#"), "{format}: {out}");
+    }
+    // The job summary of --format github carries the same links.
+    let dir = scratch("summary");
+    let summary = dir.join("summary.md");
+    let o = Command::new(env!("CARGO_BIN_EXE_roa-diff"))
+        .args([V1, V2, "--format", "github"])
+        .current_dir(root())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&summary)
+        .unwrap()
+        .contains(&published));
+    let out = stdout(&roa_diff(&[
+        V1,
+        V2,
+        "--format",
+        "markdown",
+        "--rules-url",
+        "https://docs.example.com/rules",
+    ]));
+    assert!(
+        out.contains("(https://docs.example.com/rules#remote-added)"),
+        "{out}"
+    );
+    assert!(!out.contains(&published), "{out}");
+}
