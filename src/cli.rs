@@ -417,7 +417,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Man) => {
             let mut text = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut text) {
+            match crate::hints::man_page(Cli::command(), &mut text) {
                 Ok(()) => {
                     write_stdout(&String::from_utf8_lossy(&text));
                     Ok(EXIT_OK)

@@ -158,6 +158,36 @@ fn looks_like_manifest(text: &str) -> bool {
     }
 }
 
+/// The man page. clap_mangen's own SUBCOMMANDS section refers to `roa-diff-log(1)` and the
+/// like, pages nobody installs; this one lists the subcommands by the command line that runs
+/// them, and points at their --help.
+pub fn man_page(cmd: clap::Command, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let escape = |text: &str| text.replace('\\', "\\\\").replace('-', "\\-");
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    writeln!(out, ".SH SUBCOMMANDS")?;
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            ".TP\n\\fB{} {}\\fR\n{}",
+            escape(cmd.get_name()),
+            escape(sub.get_name()),
+            escape(&about)
+        )?;
+    }
+    writeln!(
+        out,
+        ".PP\nEach subcommand's options: \\fBroa\\-diff SUBCOMMAND \\-\\-help\\fR."
+    )?;
+    man.render_extra_section(out)?;
+    man.render_version_section(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
