@@ -304,7 +304,10 @@ fn run_default(args: &DiffArgs) -> Result<i32, Error> {
         Some(_) => None,
     };
     let Some(baseline) = baseline else {
-        eprintln!("{}", crate::hints::USAGE);
+        match args.old {
+            Some(_) => eprintln!("roa-diff: expected two manifests; {}", crate::hints::USAGE),
+            None => eprintln!("{}", crate::hints::USAGE),
+        }
         return Ok(EXIT_ERROR);
     };
     eprintln!("{}", baseline.line);
