@@ -508,7 +508,8 @@ fn pre_commit(args: &PreCommitArgs) -> Result<i32> {
     let Some(report) = check(&repo, &base, &head, notes, accept.as_ref(), &options)? else {
         return Ok(EXIT_OK);
     };
-    eprint!("{}", render_human(&report, &HumanOptions::default()));
+    // On stdout, as `roa-diff --git --staged` prints it; the verdict line goes to stderr.
+    print!("{}", render_human(&report, &HumanOptions::default()));
     if apps_policy_trips(&report, &args.policy.fail_on) {
         eprintln!(
             "{}",
