@@ -58,16 +58,16 @@ fn choose_in(repo: &Repository, glob: &str) -> Result<Baseline> {
 
 /// The loud line for `--base-tag GLOB` when no tag of the repository matches GLOB at all (a
 /// typo, or tags not fetched), rather than only a note that every manifest is a first release.
+/// In a shallow clone there is no warning: finding no tag there is an error of its own.
 pub fn unmatched_glob_warning(repo: &Repository, glob: &str) -> Option<String> {
     let matching = repo.tag_names(Some(glob)).ok()?;
-    if !matching.is_empty() {
+    if !matching.is_empty() || repo.is_shallow() {
         return None;
     }
     let all = repo.tag_names(None).ok()?;
     let mut tags: Vec<&str> = all.iter().flat_map(|t| t.ok().flatten()).collect();
     tags.sort_by(|a, b| version_cmp(b, a));
     let hint = match tags.as_slice() {
-        [] if repo.is_shallow() => format!("the repository has no tags: {SHALLOW_HINT}"),
         [] => "the repository has no tags (git fetch --tags if the remote has them)".to_string(),
         newest => format!(
             "its newest tags: {}",
