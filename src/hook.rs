@@ -233,7 +233,7 @@ fn install(args: &InstallArgs) -> Result<i32> {
             Existing::Own => {}
             kind if !args.force => {
                 let what = if kind == Existing::Edited {
-                    "a roa-diff hook edited since it was installed"
+                    "a roa-diff hook edited since it was installed (or written by an older roa-diff)"
                 } else {
                     "a hook roa-diff did not write"
                 };
@@ -281,7 +281,7 @@ fn uninstall(kind: Option<HookKind>) -> Result<i32> {
             Existing::Own => {}
             Existing::Edited => {
                 eprintln!(
-                    "roa-diff: left {} alone: it was edited since roa-diff installed it (remove it by hand)",
+                    "roa-diff: left {} alone: it was edited since roa-diff installed it, or an older roa-diff wrote it (remove it by hand)",
                     path.display()
                 );
                 continue;
