@@ -131,7 +131,7 @@ pub struct Policy {
     pub fail_on: Vec<FailOn>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct DiffArgs {
     /// The old manifest (the released version): a path, REV:PATH, :PATH (the index) or - (stdin).
     /// With --git: the BASE revision, or BASE..HEAD.
@@ -270,11 +270,11 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
         ));
     }
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
-        return Err(Error::new(
-            "roa-diff",
-            "expected two manifests: roa-diff OLD NEW, or roa-diff --git BASE [HEAD] (see --help)",
-        ));
+        return run_default(args);
     };
+    if let Some(e) = crate::hints::revision_given_as_file(old, new) {
+        return Err(e);
+    }
     if old.as_os_str() == "-" && new.as_os_str() == "-" {
         return Err(Error::new("-", "stdin can be only one of OLD and NEW"));
     }
@@ -282,6 +282,7 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
     let old = read_input(old, options.max_bytes)?;
     let new = read_input(new, options.max_bytes)?;
     let mut report = compare_owned(Some(old), new, &options)?;
+    crate::hints::warn_not_a_manifest(&mut report);
     if let Some(file) = accept::discover(args.accept.as_deref())? {
         let stale = accept::apply(&file, std::iter::once(&mut report));
         report.warnings.extend(stale);
@@ -305,10 +306,38 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
     })
 }
 
+/// No OLD and NEW: inside a git repository, `--git` against the baseline [`crate::baseline`]
+/// chooses (said in one line on stderr); elsewhere, or with only one manifest, the usage line.
+fn run_default(args: &DiffArgs) -> Result<i32, Error> {
+    let baseline = match args.old {
+        None => crate::baseline::choose()?,
+        Some(_) => None,
+    };
+    let Some(baseline) = baseline else {
+        match args.old {
+            Some(_) => eprintln!("roa-diff: expected two manifests; {}", crate::hints::USAGE),
+            None => eprintln!("{}", crate::hints::USAGE),
+        }
+        return Ok(EXIT_ERROR);
+    };
+    eprintln!("{}", baseline.line);
+    let mut args = args.clone();
+    args.git = true;
+    args.base_tag = baseline.base_tag;
+    run_git(&args)
+}
+
 /// `--git`: every Forge manifest in two revisions; the exit status is the worst over all apps.
 fn run_git(args: &DiffArgs) -> Result<i32, Error> {
     let text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
     let repo = open_repo("roa-diff --git")?;
+    if let Some(line) = args
+        .base_tag
+        .as_deref()
+        .and_then(|glob| crate::baseline::unmatched_glob_warning(&repo, glob))
+    {
+        eprintln!("{line}");
+    }
     let revisions = RevisionArgs {
         base: text(&args.old),
         head: text(&args.new),
@@ -384,10 +413,13 @@ pub fn main() -> i32 {
             }
             None => Err(Error::new(
                 "roa-diff explain",
-                format!(
-                    "unknown rule or reason `{id}`; known: {}",
-                    crate::explain::known_ids().join(", ")
-                ),
+                match crate::explain::closest_id(id) {
+                    Some(close) => format!("unknown rule or reason `{id}`; did you mean `{close}`? (roa-diff rules lists them all)"),
+                    None => format!(
+                        "unknown rule or reason `{id}`; known: {}",
+                        crate::explain::known_ids().join(", ")
+                    ),
+                },
             )),
         },
         Some(Command::Completions { shell }) => {
@@ -398,7 +430,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Man) => {
             let mut text = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut text) {
+            match crate::hints::man_page(Cli::command(), &mut text) {
                 Ok(()) => {
                     write_stdout(&String::from_utf8_lossy(&text));
                     Ok(EXIT_OK)
@@ -413,7 +445,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("roa-diff: error: {e}");
+            eprintln!("roa-diff: error: {}", crate::hints::with_revision_hint(e));
             EXIT_ERROR
         }
     }

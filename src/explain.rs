@@ -143,6 +143,11 @@ pub fn known_ids() -> Vec<&'static str> {
         .collect()
 }
 
+/// The known id `id` is most likely a typo of, for "did you mean".
+pub fn closest_id(id: &str) -> Option<&'static str> {
+    crate::hints::did_you_mean(id, known_ids())
+}
+
 fn md_cell(text: &str) -> String {
     text.replace('|', "\\|")
 }

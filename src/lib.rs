@@ -7,6 +7,7 @@
 //! [`report`] renders the result.
 
 pub mod accept;
+pub mod baseline;
 pub mod blockers;
 pub mod cli;
 pub mod diff;
@@ -17,6 +18,7 @@ pub mod git;
 /// Fuzzing and regression entry points, not part of the API.
 #[doc(hidden)]
 pub mod harness;
+pub mod hints;
 pub mod hook;
 pub mod limits;
 pub mod load;

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -477,4 +479,209 @@ fn explain_says_why_exposed_credentials_is_never_reported_and_dates_the_docs() {
     assert!(out.contains("https://developer.atlassian.com/"), "{out}");
     let rules = stdout(&roa_diff(&["rules"]));
     assert!(rules.starts_with("Rule book version 2"), "{rules}");
+}
+
+#[test]
+fn rule_links_default_to_the_published_docs_at_this_version() {
+    let published = format!(
+        "https://github.com/roa-diff/roa-diff/blob/v{}/docs/rules.md#remote-added",
+        env!("CARGO_PKG_VERSION")
+    );
+    for format in ["markdown", "sarif"] {
+        let out = stdout(&roa_diff(&[V1, V2, "--format", format]));
+        assert!(out.contains(&published), "{format}: {out}");
+        assert!(!out.contains("(docs/rules.md#"), "{format}: {out}");
+    }
+    // The job summary of --format github carries the same links.
+    let dir = scratch("summary");
+    let summary = dir.join("summary.md");
+    let o = Command::new(env!("CARGO_BIN_EXE_roa-diff"))
+        .args([V1, V2, "--format", "github"])
+        .current_dir(root())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&summary)
+        .unwrap()
+        .contains(&published));
+    let out = stdout(&roa_diff(&[
+        V1,
+        V2,
+        "--format",
+        "markdown",
+        "--rules-url",
+        "https://docs.example.com/rules",
+    ]));
+    assert!(
+        out.contains("(https://docs.example.com/rules#remote-added)"),
+        "{out}"
+    );
+    assert!(!out.contains(&published), "{out}");
+}
+
+/// The one line `roa-diff` prints on stderr, and nothing on stdout.
+fn only_line(o: &Output) -> String {
+    assert!(o.stdout.is_empty(), "{}", stdout(o));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    err.trim_end().to_string()
+}
+
+#[test]
+fn bare_roa_diff_compares_with_the_last_release_or_head_and_says_which() {
+    // Outside any repository: one clean usage line (the ceiling keeps git from looking up).
+    let dir = scratch("no-repo");
+    let o = Command::new(env!("CARGO_BIN_EXE_roa-diff"))
+        .current_dir(&dir)
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
+        .env_remove("GIT_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let line = only_line(&o);
+    assert!(line.starts_with("usage: roa-diff OLD NEW, "), "{line}");
+    assert!(!line.contains("error"), "{line}");
+
+    let r = common::Repo::new("bare-default");
+    r.write("manifest.yml", &common::v1("app"));
+    r.commit("first");
+    // One manifest only is a usage error too, even inside a repository.
+    let o = r.run(&["manifest.yml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(only_line(&o).starts_with("roa-diff: expected two manifests; usage: "));
+
+    // No release yet: HEAD against the working tree.
+    r.write("manifest.yml", &common::minor("app"));
+    let o = r.run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).lines().next().unwrap(),
+        "roa-diff: no release tag matching `v*` yet: comparing the working tree with HEAD"
+    );
+    assert!(
+        stdout(&o).contains("Overall (1 app, HEAD -> (working tree))"),
+        "{}",
+        stdout(&o)
+    );
+
+    // The newest release tag reachable from HEAD, whatever HEAD holds since.
+    r.git(&["tag", "v1.0.0"]);
+    r.commit("minor");
+    r.git(&["tag", "v1.10.0"]);
+    r.git(&["tag", "v1.9.0"]);
+    r.write("manifest.yml", &common::major("app"));
+    r.commit("major, unreleased");
+    let (code, v) = r.json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["base"], "v1.10.0", "{v}");
+    let o = r.run(&[]);
+    assert_eq!(
+        stderr(&o).lines().next().unwrap(),
+        "roa-diff: comparing the working tree with v1.10.0, the newest release tag (`v*`); name another with roa-diff --git BASE"
+    );
+    assert!(stdout(&o).contains("MAJOR update"), "{}", stdout(&o));
+}
+
+#[test]
+fn near_misses_get_a_hint() {
+    let r = common::Repo::new("hints");
+    r.write("manifest.yml", &common::v1("app"));
+    r.commit("first");
+    r.git(&["tag", "v1.0.0"]);
+    r.write("manifest.yml", &common::major("app"));
+
+    // A revision where a file belongs.
+    let o = r.run(&["v1.0.0", "manifest.yml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let line = only_line(&o);
+    assert!(
+        line.starts_with("roa-diff: error: v1.0.0: is a git revision, not a file"),
+        "{line}"
+    );
+    assert!(
+        line.contains("roa-diff v1.0.0:manifest.yml manifest.yml"),
+        "{line}"
+    );
+    // A typo of a tag, either way it is written.
+    let line = only_line(&r.run(&["v1.0", "manifest.yml"]));
+    assert!(
+        line.contains("did you mean the revision `v1.0.0`?"),
+        "{line}"
+    );
+    let line = only_line(&r.run(&["v1.0:manifest.yml", "manifest.yml"]));
+    assert!(
+        line.contains("unknown revision `v1.0` (did you mean `v1.0.0`?); "),
+        "{line}"
+    );
+    let line = only_line(&r.run(&["--git", "v1.0.1"]));
+    assert!(line.contains("(did you mean `v1.0.0`?)"), "{line}");
+    // Nothing close: no guess.
+    let line = only_line(&r.run(&["--git", "release-candidate"]));
+    assert!(!line.contains("did you mean"), "{line}");
+
+    // Rule ids and reason codes.
+    let o = roa_diff(&["explain", "egres-added"]);
+    assert_eq!(o.status.code(), Some(2));
+    let line = only_line(&o);
+    assert!(line.contains("did you mean `egress-added`?"), "{line}");
+    let line = only_line(&roa_diff(&["explain", "has_remote"]));
+    assert!(line.contains("did you mean `HAS_REMOTES`?"), "{line}");
+
+    // A --base-tag glob that matches no tag at all is loud, not only a note in the report.
+    let o = r.run(&["--git", "--base-tag", "release-*"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("roa-diff: warning: --base-tag `release-*` matches no tag in this repository, so every manifest is compared as a first release; its newest tags: v1.0.0"),
+        "{err}"
+    );
+    let o = r.run(&["--git", "--base-tag", "v*"]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}
+
+#[test]
+fn yaml_that_is_no_forge_manifest_gets_a_warning() {
+    let dir = scratch("not-a-manifest");
+    let chart = write(&dir, "Chart.yml", "name: my-chart\nversion: 1.0.0\n");
+    let empty = write(&dir, "empty.yml", "# nothing yet\n");
+    let o = roa_diff(&[&chart, V1, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("does not look like a Forge manifest"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{v}");
+    assert!(warnings[0].starts_with(&format!("{chart}: has neither `app` nor `modules`")));
+    // Real manifests, and an empty file (the empty manifest, on purpose), are not warned about.
+    for (old, new) in [(V1, V2), (empty.as_str(), V1)] {
+        let o = roa_diff(&[old, new, "--format", "json"]);
+        assert!(
+            !stdout(&o).contains("does not look like a Forge manifest"),
+            "{old}"
+        );
+    }
+}
+
+#[test]
+fn the_man_page_refers_only_to_pages_that_exist() {
+    let o = roa_diff(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = stdout(&o);
+    assert!(
+        !page.contains("(1)"),
+        "no roa-diff-SUB(1) references: {page}"
+    );
+    for sub in ["rules", "explain", "hook", "log"] {
+        assert!(
+            page.contains(&format!("\\fBroa\\-diff {sub}\\fR")),
+            "{sub}: {page}"
+        );
+    }
+    assert!(
+        page.contains(".SH OPTIONS") && page.contains("Exit status"),
+        "{page}"
+    );
 }

@@ -1,7 +1,6 @@
 //! Git inputs, `--git` over whole repositories, and the hooks, against real repositories built
 //! with the git CLI in temporary folders (isolated from the user's git configuration).
 
-use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
@@ -517,38 +516,6 @@ fn pre_push_hook_refuses_a_major_release_tag_and_lets_a_minor_one_through() {
     assert!(err.contains("=== apps/two/manifest.yml (modified"), "{err}");
     assert!(err.contains("refusing to push v2.0.0"), "{err}");
     assert!(!remote_tags().contains("v2.0.0"));
-}
-
-#[test]
-fn pre_commit_framework_hooks_run_as_declared() {
-    let hooks: Vec<serde_yaml::Value> = serde_yaml::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(hooks.len(), 2);
-    let r = Repo::new("framework");
-    r.write("manifest.yml", &v1("x"));
-    r.commit("first");
-    r.git(&["tag", "v1.0.0"]);
-    r.write("manifest.yml", &minor("x"));
-    r.git(&["add", "manifest.yml"]);
-    for hook in &hooks {
-        let entry = hook["entry"].as_str().unwrap();
-        let mut words: Vec<&str> = entry.split_whitespace().collect();
-        assert_eq!(words.remove(0), "roa-diff", "{entry}");
-        if let Some(args) = hook["args"].as_sequence() {
-            words.extend(args.iter().map(|a| a.as_str().unwrap()));
-        }
-        words.extend(["--format", "json"]);
-        let o = r.run(&words);
-        assert_eq!(o.status.code(), Some(0), "{words:?}: {}", text(&o.stderr));
-        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert_eq!(v["verdict"]["update"], "minor", "{words:?}");
-        assert_eq!(hook["pass_filenames"], false);
-    }
 }
 
 #[test]

@@ -417,3 +417,56 @@ fn errors_in_history_keep_their_lines() {
     }
     assert_eq!(rows[3]["error"], Value::Null);
 }
+
+#[test]
+fn a_shallow_clone_stops_with_the_fetch_hint_instead_of_a_first_release() {
+    let r = Repo::new("log-shallow");
+    r.write("manifest.yml", &v1("a"));
+    r.commit("first");
+    r.git(&["tag", "v1.0.0"]);
+    r.write("manifest.yml", &minor("a"));
+    r.commit("second");
+    r.write("manifest.yml", &major("a"));
+    r.commit("third");
+    let shallow = r.root.join("shallow");
+    let url = format!("file://{}", r.dir.display());
+    let o = r.git_in(
+        &r.root,
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            "--no-tags",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    for args in [
+        &["log"][..],
+        &["log", "--releases", "v*"],
+        &["log", "--format", "json"],
+    ] {
+        let o = r.run_in(&shallow, args, "");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+        let err = text(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("in this shallow clone"), "{err}");
+        assert!(err.contains("git fetch --unshallow --tags"), "{err}");
+        // The cut-off commit is never called a first release.
+        assert!(
+            !text(&o.stdout).contains("first release"),
+            "{}",
+            text(&o.stdout)
+        );
+    }
+    // A range inside what was fetched needs nothing more.
+    let o = r.run_in(&shallow, &["log", "HEAD~1..HEAD"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("third"), "{}", text(&o.stdout));
+    // The full clone walks to the real root.
+    let o = r.run(&["log"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}

@@ -66,7 +66,10 @@ fn hostile_manifest_cannot_inject_markdown_html_or_links() {
     assert_eq!(html, vec!["<!-- roa-diff:report -->\n".to_string()]);
     assert!(!links.is_empty());
     assert!(
-        links.iter().all(|l| l.starts_with("docs/rules.md#")),
+        links.iter().all(|l| l.starts_with(&format!(
+            "https://github.com/roa-diff/roa-diff/blob/v{}/docs/rules.md#",
+            env!("CARGO_PKG_VERSION")
+        ))),
         "{links:?}"
     );
     // Two changes (remote-added, module-added): every row keeps its six cells.

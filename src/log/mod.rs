@@ -20,8 +20,11 @@ pub enum Format {
     Human,
     Json,
 }
-use crate::error::Result;
+use std::collections::HashSet;
+
+use crate::error::{Error, Result};
 use crate::git::open_repo;
+use crate::hook::SHALLOW_HINT;
 use crate::load::LoadOptions;
 use history::{first_parent_commits, releases, History};
 
@@ -125,6 +128,31 @@ impl<'r, I: Iterator<Item = Result<git2::Commit<'r>>>> Batches<'r, I> {
     }
 }
 
+/// The commits where a shallow clone's history is cut (git's `shallow` file): their parents
+/// are missing, so comparing them with nothing would call them a first release.
+fn shallow_boundary(repo: &git2::Repository) -> HashSet<git2::Oid> {
+    if !repo.is_shallow() {
+        return HashSet::new();
+    }
+    std::fs::read_to_string(repo.commondir().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| git2::Oid::from_str(l.trim()).ok())
+        .collect()
+}
+
+/// Stops the walk at a shallow clone's boundary, with the fetch hint the other git inputs give.
+fn within_history(boundary: &HashSet<git2::Oid>, commit: &git2::Commit) -> Result<()> {
+    if !boundary.contains(&commit.id()) {
+        return Ok(());
+    }
+    let short = commit.id().to_string()[..7].to_string();
+    Err(Error::new(
+        "roa-diff log",
+        format!("the history stops at {short} in this shallow clone, so what that commit changed is unknown; {SHALLOW_HINT}"),
+    ))
+}
+
 pub fn run(args: &LogArgs) -> Result<i32> {
     // Each object read is otherwise hashed again to check its id (SHA-1: 5% of log's CPU);
     // git's own log trusts the object database the same way (only fsck checks it).
@@ -136,6 +164,7 @@ pub fn run(args: &LogArgs) -> Result<i32> {
         lines: false,
         ..LoadOptions::with_process_env()
     };
+    let boundary = shallow_boundary(&repo);
     let mut history = History::new(&repo, options, args.path.clone());
     let mut progress = Progress::stderr();
     let mut out = std::io::stdout().lock();
@@ -146,6 +175,7 @@ pub fn run(args: &LogArgs) -> Result<i32> {
         while let Some(batch) = batches.next(&mut history) {
             for commit in batch {
                 let commit = commit?;
+                within_history(&boundary, &commit)?;
                 let entry = history.commit_entry(&commit)?;
                 commits.push((commit, entry));
                 progress.tick(commits.len());
@@ -170,7 +200,9 @@ pub fn run(args: &LogArgs) -> Result<i32> {
             for commit in batch {
                 read += 1;
                 progress.tick(read);
-                let Some(entry) = history.commit_entry(&commit?)? else {
+                let commit = commit?;
+                within_history(&boundary, &commit)?;
+                let Some(entry) = history.commit_entry(&commit)? else {
                     continue;
                 };
                 let text = match args.format {

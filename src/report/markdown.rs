@@ -33,17 +33,20 @@ impl Default for MarkdownOptions {
     }
 }
 
-/// docs/rules.md at this version in the package's repository, or the relative path when the
-/// package names no repository.
+/// Where roa-diff is published, when Cargo.toml names no `repository`.
+const PUBLISHED_REPOSITORY: &str = "https://github.com/roa-diff/roa-diff";
+
+/// docs/rules.md at this binary's own version tag in the published repository: an absolute
+/// URL, so rule links in PR comments, SARIF and annotations resolve anywhere.
 pub fn default_rules_url() -> String {
-    match option_env!("CARGO_PKG_REPOSITORY").filter(|r| !r.is_empty()) {
-        Some(repo) => format!(
-            "{}/blob/v{}/docs/rules.md",
-            repo.trim_end_matches('/'),
-            env!("CARGO_PKG_VERSION")
-        ),
-        None => "docs/rules.md".to_string(),
-    }
+    let repository = option_env!("CARGO_PKG_REPOSITORY")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(PUBLISHED_REPOSITORY);
+    format!(
+        "{}/blob/v{}/docs/rules.md",
+        repository.trim_end_matches('/'),
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// Manifest text as an inline code span: control characters shown as `\u{..}` (so no line
