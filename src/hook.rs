@@ -242,7 +242,7 @@ fn pre_push(args: &PrePushArgs) -> Result<i32> {
         .filter_map(|n| n.ok().flatten())
         .map(str::to_string)
         .collect();
-    let options = LoadOptions::with_process_env();
+    let options = LoadOptions::default();
     let mut code = EXIT_OK;
     for pushed in input.lines().filter_map(parse_push_line) {
         let Some(tag) = pushed.local_ref.strip_prefix("refs/tags/") else {

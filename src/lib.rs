@@ -27,6 +27,7 @@ pub mod roa;
 pub mod rules;
 pub mod sections;
 pub mod spans;
+pub mod trust;
 
 pub use error::{Error, Result};
 pub use load::{LoadOptions, Source};
