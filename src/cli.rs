@@ -299,7 +299,12 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
             } else {
                 Snapshot::revision(&repo, &rev)?
             };
-            trust::accept_from_snapshot(&repo, &base, &accept_path(&repo, args))?
+            trust::accept_from_snapshot(
+                &repo,
+                &base,
+                &accept_path(&repo, args),
+                accept_expected(args),
+            )?
         }
     };
     let options = args.load_options(&trusted);
@@ -352,7 +357,12 @@ fn run_git(args: &DiffArgs) -> Result<i32, Error> {
         AcceptFrom::Head
     });
     let trusted = match from {
-        AcceptFrom::Base => trust::accept_from_snapshot(&repo, &base, &accept_path(&repo, args))?,
+        AcceptFrom::Base => trust::accept_from_snapshot(
+            &repo,
+            &base,
+            &accept_path(&repo, args),
+            accept_expected(args),
+        )?,
         AcceptFrom::Head => trust::accept_from_disk(args.accept.as_deref())?,
     };
     if let Some(note) = &trusted.note {
@@ -402,6 +412,14 @@ fn accept_path(repo: &git2::Repository, args: &DiffArgs) -> String {
         Some(file) => repo_path(repo, &file.to_string_lossy()),
         None => DEFAULT_FILE.to_string(),
     }
+}
+
+/// Whether the user would expect an accept file: `--accept` given, or one in the current directory.
+fn accept_expected(args: &DiffArgs) -> bool {
+    args.accept.is_some()
+        || std::path::Path::new(DEFAULT_FILE)
+            .symlink_metadata()
+            .is_ok()
 }
 
 /// Writes to stdout; a closed pipe (`roa-diff ... | head`) is not an error worth a panic.

@@ -77,9 +77,15 @@ pub fn accept_from_disk(explicit: Option<&Path>) -> Result<Trusted> {
 }
 
 /// The accept file at `path` (repository-relative) in a snapshot, usually the base revision.
-/// Missing is no error (the base may predate the file): nothing is accepted, and the note says
-/// where roa-diff looked. A file the pull request adds or edits counts only once merged.
-pub fn accept_from_snapshot(repo: &Repository, snapshot: &Snapshot, path: &str) -> Result<Trusted> {
+/// Missing is no error (the base may predate the file): nothing is accepted, and when the user
+/// may expect otherwise (`expected`: `--accept` given, or a file on disk) the note says where
+/// roa-diff looked. A file the pull request adds or edits counts only once merged.
+pub fn accept_from_snapshot(
+    repo: &Repository,
+    snapshot: &Snapshot,
+    path: &str,
+    expected: bool,
+) -> Result<Trusted> {
     let name = snapshot.name(path);
     Ok(match snapshot.read_opt(repo, path, DEFAULT_MAX_BYTES)? {
         Some(source) => Trusted {
@@ -88,7 +94,7 @@ pub fn accept_from_snapshot(repo: &Repository, snapshot: &Snapshot, path: &str) 
         },
         None => Trusted {
             accept: None,
-            note: Some(format!("no accept file at {name}: nothing is accepted")),
+            note: expected.then(|| format!("no accept file at {name}: nothing is accepted (the checked-out one counts only with --accept-from head)")),
         },
     })
 }
