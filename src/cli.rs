@@ -284,21 +284,28 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
     if old.as_os_str() == "-" && new.as_os_str() == "-" {
         return Err(Error::new("-", "stdin can be only one of OLD and NEW"));
     }
-    let trusted = match args.accept_from.unwrap_or(AcceptFrom::Head) {
-        AcceptFrom::Head => trust::accept_from_disk(args.accept.as_deref())?,
-        AcceptFrom::Base => {
-            let Input::Rev { rev, .. } = resolve_input(old)? else {
-                return Err(Error::new(
-                    "--accept-from base",
-                    "needs OLD to be a revision (REV:PATH), or --git BASE",
-                ));
-            };
+    // OLD from a revision (not the index) is a base, as with --git BASE: the accept file (and
+    // its env: list) comes from there unless --accept-from head says otherwise.
+    let base_rev = match resolve_input(old)? {
+        Input::Rev { rev, .. } if !rev.is_empty() => Some(rev),
+        _ => None,
+    };
+    let from = args.accept_from.unwrap_or(if base_rev.is_some() {
+        AcceptFrom::Base
+    } else {
+        AcceptFrom::Head
+    });
+    let trusted = match (from, base_rev) {
+        (AcceptFrom::Head, _) => trust::accept_from_disk(args.accept.as_deref())?,
+        (AcceptFrom::Base, None) => {
+            return Err(Error::new(
+                "--accept-from base",
+                "needs OLD to be a revision (REV:PATH), or --git BASE",
+            ))
+        }
+        (AcceptFrom::Base, Some(rev)) => {
             let repo = open_repo("--accept-from base")?;
-            let base = if rev.is_empty() {
-                Snapshot::index(&repo)?
-            } else {
-                Snapshot::revision(&repo, &rev)?
-            };
+            let base = Snapshot::revision(&repo, &rev)?;
             trust::accept_from_snapshot(
                 &repo,
                 &base,
