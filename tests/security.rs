@@ -81,6 +81,16 @@ fn a_committed_file_named_like_the_base_cannot_become_the_base() {
         "{}",
         text(&o.stdout)
     );
+    // Every manifest of a monorepo (`ROA_DIFF_MANIFEST=all`, or empty): the same base.
+    for all in ["all", ""] {
+        let o = pr_check(&r, &[("ROA_DIFF_MANIFEST", all)]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        assert!(
+            text(&o.stdout).contains("file=manifest.yml"),
+            "{}",
+            text(&o.stdout)
+        );
+    }
 
     // A REV:PATH-named file in the repository whose REV resolves nowhere is refused...
     r.write("v9.9.9:manifest.yml", &major("one"));
