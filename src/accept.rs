@@ -4,9 +4,12 @@
 //! warning, so stale acceptances do not pile up.
 //!
 //! ```yaml
+//! env: [API_HOST]                          # process variables ${VAR}s may read (see cli)
 //! accept:
-//!   - fingerprint: 3f0c9a1b2d4e5f60      # one exact change (see `fingerprint`)
-//!     reason: Billing backend approved in SEC-123
+//!   - fingerprint: 3f0c9a1b2d4e5f60a1b2c3d4e5f60718   # one exact change (see `fingerprint`),
+//!     rule: egress-added                              # with its rule and path beside it,
+//!     path: permissions.external.fetch.backend[address=billing.example.com]
+//!     reason: Billing backend approved in SEC-123     # so a reviewer sees what it accepts
 //!   - rule: scope-added                    # a rule at a manifest path, whatever the values
 //!     path: permissions.scopes[write:jira-work]
 //!     reason: Needed for the bulk editor
@@ -14,13 +17,11 @@
 //!     reason: The billing remote is worth the badge
 //! ```
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::fingerprint::{is_fingerprint, FINGERPRINT_LEN};
-use crate::load::{parse, read_file, LoadOptions, Node, DEFAULT_MAX_BYTES};
+use crate::fingerprint::{is_fingerprint, is_legacy_fingerprint, FINGERPRINT_LEN};
+use crate::load::{parse, LoadOptions, Node};
 use crate::report::{Report, UpdateLevel};
 use crate::roa::RoaChange;
 use crate::rules::{RuleId, REPLACED_IDS};
@@ -31,7 +32,12 @@ pub const DEFAULT_FILE: &str = ".roa-diff.yml";
 /// What one entry matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matcher {
-    Fingerprint(String),
+    /// One exact change; `rule` and `path`, when the entry gives them, must match too.
+    Fingerprint {
+        fingerprint: String,
+        /// The rules `rule` names (as in `RulePath`) and the path.
+        rule_path: Option<(&'static [RuleId], String)>,
+    },
     RulePath {
         /// The rule id as written.
         id: String,
@@ -46,7 +52,7 @@ pub enum Matcher {
 impl Matcher {
     fn kind(&self) -> &'static str {
         match self {
-            Matcher::Fingerprint(_) => "fingerprint",
+            Matcher::Fingerprint { .. } => "fingerprint",
             Matcher::RulePath { .. } => "rule+path",
             Matcher::RoaLost => "roa",
         }
@@ -54,7 +60,7 @@ impl Matcher {
 
     fn describe(&self) -> String {
         match self {
-            Matcher::Fingerprint(f) => format!("fingerprint {f}"),
+            Matcher::Fingerprint { fingerprint, .. } => format!("fingerprint {fingerprint}"),
             Matcher::RulePath { id, path, .. } => format!("rule {id} at {path}"),
             Matcher::RoaLost => "roa: lost".to_string(),
         }
@@ -74,6 +80,8 @@ pub struct Entry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AcceptFile {
     pub entries: Vec<Entry>,
+    /// `env:`: the process environment variables a manifest's `${VAR}`s may read.
+    pub env: Vec<String>,
 }
 
 /// How a change (or the loss of Runs on Atlassian) was accepted; shown in every format.
@@ -122,38 +130,55 @@ fn parse_entry(node: &Node, file: &str) -> Result<Entry> {
     let rule = node.opt_str("rule")?;
     let path = node.opt_str("path")?;
     let roa = node.opt_str("roa")?;
+    // A rule id, or one version 2 replaced (it matches its replacements; a note says so).
+    let rules_of = |(rule, line): (&str, Option<usize>)| -> Result<&'static [RuleId]> {
+        match RuleId::from_id(rule) {
+            Some(id) => Ok(std::slice::from_ref(&id.rule().id)),
+            None => REPLACED_IDS
+                .iter()
+                .find(|(old, _)| *old == rule)
+                .map(|(_, new)| *new)
+                .ok_or_else(|| {
+                    Error::new(
+                        file,
+                        format!("unknown rule `{rule}` (see `roa-diff rules`)"),
+                    )
+                    .at(line)
+                    .key(format!("{}.rule", node.path))
+                }),
+        }
+    };
     let matcher = match (fingerprint, rule, path, roa) {
-        (Some((f, line)), None, None, None) => {
-            if !is_fingerprint(f) {
-                return Err(Error::new(file, format!(
-                    "`{f}` is not a fingerprint ({FINGERPRINT_LEN} lower-case hex digits, as printed by roa-diff)"
-                ))
-                .at(line)
-                .key(format!("{}.fingerprint", node.path)));
-            }
-            Matcher::Fingerprint(f.to_string())
-        }
-        (None, Some((rule, line)), Some((path, _)), None) => {
-            let rules = match RuleId::from_id(rule) {
-                Some(id) => std::slice::from_ref(&id.rule().id),
-                None => match REPLACED_IDS.iter().find(|(old, _)| *old == rule) {
-                    Some((_, new)) => *new,
-                    None => {
-                        return Err(Error::new(
-                            file,
-                            format!("unknown rule `{rule}` (see `roa-diff rules`)"),
-                        )
-                        .at(line)
-                        .key(format!("{}.rule", node.path)))
-                    }
-                },
+        (Some((f, line)), rule, path, None) if rule.is_some() == path.is_some() => {
+            let fail = |message: String| {
+                Err(Error::new(file, message)
+                    .at(line)
+                    .key(format!("{}.fingerprint", node.path)))
             };
-            Matcher::RulePath {
-                id: rule.to_string(),
-                rules,
-                path: path.to_string(),
+            if is_legacy_fingerprint(f) {
+                return fail(format!(
+                    "`{f}` is an old 16-digit fingerprint; fingerprints now have {FINGERPRINT_LEN} digits: replace it with the one roa-diff prints for this change (it starts with {f})"
+                ));
+            }
+            if !is_fingerprint(f) {
+                return fail(format!(
+                    "`{f}` is not a fingerprint ({FINGERPRINT_LEN} lower-case hex digits, as printed by roa-diff)"
+                ));
+            }
+            let rule_path = match (rule, path) {
+                (Some(rule), Some((path, _))) => Some((rules_of(rule)?, path.to_string())),
+                _ => None,
+            };
+            Matcher::Fingerprint {
+                fingerprint: f.to_string(),
+                rule_path,
             }
         }
+        (None, Some(rule), Some((path, _)), None) => Matcher::RulePath {
+            id: rule.0.to_string(),
+            rules: rules_of(rule)?,
+            path: path.to_string(),
+        },
         (None, None, None, Some(("lost", _))) => Matcher::RoaLost,
         (None, None, None, Some((other, line))) => {
             return Err(Error::new(
@@ -165,7 +190,7 @@ fn parse_entry(node: &Node, file: &str) -> Result<Entry> {
         }
         _ => {
             return Err(node.error(
-                "an entry needs exactly one of: `fingerprint`, `rule` with `path`, or `roa: lost`",
+                "an entry needs exactly one of: `fingerprint` (best with `rule` and `path` beside it), `rule` with `path`, or `roa: lost`",
             ))
         }
     };
@@ -188,8 +213,10 @@ pub fn parse_text(name: &str, text: &str) -> Result<AcceptFile> {
     let root = doc.root();
     if !root.value.is_null() {
         for (key, child) in root.entries()? {
-            if key != "accept" {
-                return Err(child.error(format!("unknown key `{key}` (expected `accept`)")));
+            if key != "accept" && key != "env" {
+                return Err(
+                    child.error(format!("unknown key `{key}` (expected `accept` or `env`)"))
+                );
             }
         }
     }
@@ -199,19 +226,19 @@ pub fn parse_text(name: &str, text: &str) -> Result<AcceptFile> {
             entries.push(parse_entry(&item, name)?);
         }
     }
-    Ok(AcceptFile { entries })
-}
-
-/// Reads `--accept FILE` (which must exist), else `.roa-diff.yml` in the current directory if
-/// there is one.
-pub fn discover(explicit: Option<&Path>) -> Result<Option<AcceptFile>> {
-    let path = match explicit {
-        Some(p) => p,
-        None if Path::new(DEFAULT_FILE).is_file() => Path::new(DEFAULT_FILE),
-        None => return Ok(None),
-    };
-    let source = read_file(path, DEFAULT_MAX_BYTES)?;
-    parse_text(&source.name, &source.text).map(Some)
+    let mut env = Vec::new();
+    if let Some(list) = root.field("env")? {
+        for item in list.seq()? {
+            let variable = item.str()?;
+            if !crate::trust::is_variable_name(variable) {
+                return Err(item.error(format!(
+                    "`{variable}` is not a variable name ([A-Za-z_][A-Za-z0-9_]*)"
+                )));
+            }
+            env.push(variable.to_string());
+        }
+    }
+    Ok(AcceptFile { entries, env })
 }
 
 /// Marks the changes the file accepts in every report (a multi-app run passes them all, so an
@@ -226,7 +253,15 @@ pub fn apply<'a>(
             // Every matching entry counts as used (none is stale); the first one is shown.
             for (i, entry) in file.entries.iter().enumerate() {
                 let hit = match &entry.matcher {
-                    Matcher::Fingerprint(f) => *f == change.fingerprint,
+                    Matcher::Fingerprint {
+                        fingerprint,
+                        rule_path,
+                    } => {
+                        *fingerprint == change.fingerprint
+                            && rule_path.as_ref().is_none_or(|(rules, path)| {
+                                rules.contains(&change.rule) && *path == change.path
+                            })
+                    }
                     Matcher::RulePath { rules, path, .. } => {
                         rules.contains(&change.rule) && *path == change.path
                     }
@@ -315,13 +350,16 @@ mod tests {
     fn parses_each_kind_of_entry_with_its_line() {
         let file = parse_text(
             ".roa-diff.yml",
-            "accept:\n  - fingerprint: 0123456789abcdef\n    reason: ok\n  - rule: scope-added\n    path: permissions.scopes[a]\n    reason: fine\n  - roa: lost\n    reason: worth it\n",
+            "accept:\n  - fingerprint: 0123456789abcdef0123456789abcdef\n    reason: ok\n  - rule: scope-added\n    path: permissions.scopes[a]\n    reason: fine\n  - roa: lost\n    reason: worth it\n",
         )
         .unwrap();
         assert_eq!(file.entries.len(), 3);
         assert_eq!(
             file.entries[0].matcher,
-            Matcher::Fingerprint("0123456789abcdef".into())
+            Matcher::Fingerprint {
+                fingerprint: "0123456789abcdef0123456789abcdef".into(),
+                rule_path: None
+            }
         );
         assert_eq!(file.entries[0].location, ".roa-diff.yml:2");
         assert_eq!(
@@ -402,13 +440,49 @@ mod tests {
     }
 
     #[test]
+    fn a_fingerprint_entry_with_rule_and_path_matches_only_when_all_three_do() {
+        let fingerprint_of = |report: &Report| {
+            report
+                .changes
+                .iter()
+                .find(|c| c.rule == RuleId::ScopeAdded)
+                .unwrap()
+                .fingerprint
+                .clone()
+        };
+        let accepted = |entry: &str| {
+            let mut reports = vec![example_report()];
+            let file = parse_text("a.yml", &format!("env: [API_HOST]\naccept:\n{entry}")).unwrap();
+            assert_eq!(file.env, vec!["API_HOST".to_string()]);
+            apply(&file, &mut reports);
+            let change = reports[0]
+                .changes
+                .iter()
+                .find(|c| c.rule == RuleId::ScopeAdded)
+                .unwrap();
+            change.accepted.is_some()
+        };
+        let fp = fingerprint_of(&example_report());
+        assert!(accepted(&format!(
+            "  - fingerprint: {fp}\n    rule: scope-added\n    path: permissions.scopes[write:jira-work]\n    reason: r\n"
+        )));
+        assert!(!accepted(&format!(
+            "  - fingerprint: {fp}\n    rule: scope-added\n    path: permissions.scopes[other]\n    reason: r\n"
+        )));
+        assert!(!accepted(&format!(
+            "  - fingerprint: {fp}\n    rule: scope-removed\n    path: permissions.scopes[write:jira-work]\n    reason: r\n"
+        )));
+    }
+
+    #[test]
     fn bad_entries_are_errors_naming_file_line_and_key() {
-        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n");
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef0123456789abcdef\n");
         assert!(
             e.starts_with(".roa-diff.yml:2: accept[0]: missing required `reason`"),
             "{e}"
         );
-        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n    reason: '  '\n");
+        let e =
+            err("accept:\n  - fingerprint: 0123456789abcdef0123456789abcdef\n    reason: '  '\n");
         assert!(e.contains("`reason` must say why"), "{e}");
         let e = err("accept:\n  - fingerprint: XYZ\n    reason: r\n");
         assert!(
@@ -422,17 +496,28 @@ mod tests {
         );
         let e = err("accept:\n  - rule: scope-added\n    reason: r\n");
         assert!(e.contains("exactly one of"), "{e}");
-        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n    rule: scope-added\n    path: p\n    reason: r\n");
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef0123456789abcdef\n    rule: scope-added\n    reason: r\n");
         assert!(e.contains("exactly one of"), "{e}");
         let e = err("accept:\n  - roa: gained\n    reason: r\n");
         assert!(e.contains("only `roa: lost`"), "{e}");
-        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n    reasn: r\n    reason: r\n");
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef0123456789abcdef\n    reasn: r\n    reason: r\n");
         assert!(
             e.contains(":3: accept[0].reasn: unknown key `reasn`"),
             "{e}"
         );
         let e = err("accepted: []\n");
         assert!(e.contains("unknown key `accepted`"), "{e}");
+        let e = err("env: [FORGE-TOKEN]\n");
+        assert!(
+            e.contains("env[0]: `FORGE-TOKEN` is not a variable name"),
+            "{e}"
+        );
+        // An old 64-bit fingerprint gets one line saying what to do.
+        let e = err("accept:\n  - fingerprint: 0123456789abcdef\n    reason: r\n");
+        assert!(
+            e.starts_with(".roa-diff.yml:2: accept[0].fingerprint: `0123456789abcdef` is an old 16-digit fingerprint; fingerprints now have 32 digits: replace it"),
+            "{e}"
+        );
         let e = err("- a\n");
         assert!(e.contains("must be a mapping"), "{e}");
         let e = err("accept: [\n");

@@ -6,14 +6,18 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::accept::{self, roa_lost_unaccepted, unaccepted_update};
-use crate::error::Error;
-use crate::git::{open_repo, read_input, resolve_revisions, RevisionArgs};
+use crate::accept::{self, roa_lost_unaccepted, unaccepted_update, DEFAULT_FILE};
+use crate::error::{escape_line, Error};
+use crate::git::{
+    open_repo, read_input, repo_path, resolve_input, resolve_revisions, Input, RevisionArgs,
+    Snapshot,
+};
 use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
 use crate::report::apps::{self, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::report::markdown::{self, MarkdownOptions};
 use crate::report::{compare_owned, github, human, json, sarif, Report, UpdateLevel};
+use crate::trust::{self, AcceptFrom, Trusted};
 
 /// Exit status: nothing the policy fails on.
 pub const EXIT_OK: i32 = 0;
@@ -168,9 +172,18 @@ pub struct DiffArgs {
     /// Value for a `${NAME}` declared under environment.variables (before the process environment).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
-    /// Accepted changes (default: .roa-diff.yml in the current directory, if present).
+    /// Let a declared `${NAME}` take the process environment's value of NAME (repeatable).
+    /// No other variable is ever read from the environment (it holds CI secrets).
+    #[arg(long = "env", value_name = "NAME", value_parser = parse_env_name)]
+    pub env: Vec<String>,
+    /// Accepted changes (default: .roa-diff.yml in the current directory, if present; with a
+    /// BASE revision, the file at that path in BASE, see --accept-from).
     #[arg(long, value_name = "FILE")]
     pub accept: Option<PathBuf>,
+    /// Read the accept file (and its `env:` list) from the base revision or the new side.
+    /// Default: base when BASE is a revision (--git BASE, --base-tag), else head.
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub accept_from: Option<AcceptFrom>,
     /// Where docs/rules.md is published; markdown and SARIF link rule ids to it.
     #[arg(long, value_name = "URL", default_value_t = markdown::default_rules_url())]
     pub rules_url: String,
@@ -183,16 +196,16 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
-    let valid = name
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
-    if name.is_empty() || !valid {
+    Ok((parse_env_name(name)?, value.to_string()))
+}
+
+fn parse_env_name(name: &str) -> Result<String, String> {
+    if !trust::is_variable_name(name) {
         return Err(format!(
             "`{name}` is not a variable name ([A-Za-z_][A-Za-z0-9_]*)"
         ));
     }
-    Ok((name.to_string(), value.to_string()))
+    Ok(name.to_string())
 }
 
 /// Whether the policy trips on any app of a `--git` report (`any` also trips on a removed app).
@@ -230,11 +243,14 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 impl DiffArgs {
-    pub fn load_options(&self) -> LoadOptions {
-        let mut options = LoadOptions::with_process_env();
-        options.vars = self.vars.iter().cloned().collect::<BTreeMap<_, _>>();
-        options.max_bytes = self.max_bytes;
-        options
+    /// How manifests are read; the process environment only for the allowed names.
+    pub fn load_options(&self, trusted: &Trusted) -> LoadOptions {
+        LoadOptions {
+            vars: self.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
+            env: trust::allowed_env(trusted.env_names(&self.env)),
+            max_bytes: self.max_bytes,
+            ..LoadOptions::default()
+        }
     }
 
     fn markdown_options(&self) -> MarkdownOptions {
@@ -278,13 +294,46 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
     if old.as_os_str() == "-" && new.as_os_str() == "-" {
         return Err(Error::new("-", "stdin can be only one of OLD and NEW"));
     }
-    let options = args.load_options();
+    // OLD from a revision (not the index) is a base, as with --git BASE: the accept file (and
+    // its env: list) comes from there unless --accept-from head says otherwise.
+    let base_rev = match resolve_input(old)? {
+        Input::Rev { rev, .. } if !rev.is_empty() => Some(rev),
+        _ => None,
+    };
+    let from = args.accept_from.unwrap_or(if base_rev.is_some() {
+        AcceptFrom::Base
+    } else {
+        AcceptFrom::Head
+    });
+    let trusted = match (from, base_rev) {
+        (AcceptFrom::Head, _) => trust::accept_from_disk(args.accept.as_deref())?,
+        (AcceptFrom::Base, None) => {
+            return Err(Error::new(
+                "--accept-from base",
+                "needs OLD to be a revision (REV:PATH), or --git BASE",
+            ))
+        }
+        (AcceptFrom::Base, Some(rev)) => {
+            let repo = open_repo("--accept-from base")?;
+            let base = Snapshot::revision(&repo, &rev)?;
+            trust::accept_from_snapshot(
+                &repo,
+                &base,
+                &accept_path(&repo, args),
+                accept_expected(args),
+            )?
+        }
+    };
+    let options = args.load_options(&trusted);
     let old = read_input(old, options.max_bytes)?;
     let new = read_input(new, options.max_bytes)?;
     let mut report = compare_owned(Some(old), new, &options)?;
     crate::hints::warn_not_a_manifest(&mut report);
-    if let Some(file) = accept::discover(args.accept.as_deref())? {
-        let stale = accept::apply(&file, std::iter::once(&mut report));
+    if let Some(note) = &trusted.note {
+        eprintln!("roa-diff: {}", escape_line(note));
+    }
+    if let Some(file) = &trusted.accept {
+        let stale = accept::apply(file, std::iter::once(&mut report));
         report.warnings.extend(stale);
     }
     let md_options = args.markdown_options();
@@ -344,19 +393,40 @@ fn run_git(args: &DiffArgs) -> Result<i32, Error> {
         staged: args.staged,
         base_tag: args.base_tag.clone(),
     };
-    let (base, head, notes) = resolve_revisions(&repo, &revisions)?;
+    let (base, head, mut notes) = resolve_revisions(&repo, &revisions)?;
+    // With a BASE revision this is a pull request's check: its accept file is the PR's own
+    // unless read from BASE (docs/security.md).
+    let has_base_revision = args.old.is_some() || args.base_tag.is_some();
+    let from = args.accept_from.unwrap_or(if has_base_revision {
+        AcceptFrom::Base
+    } else {
+        AcceptFrom::Head
+    });
+    let trusted = match from {
+        AcceptFrom::Base => trust::accept_from_snapshot(
+            &repo,
+            &base,
+            &accept_path(&repo, args),
+            accept_expected(args),
+        )?,
+        AcceptFrom::Head => trust::accept_from_disk(args.accept.as_deref())?,
+    };
+    if let Some(note) = &trusted.note {
+        eprintln!("roa-diff: {}", escape_line(note));
+        notes.push(note.clone());
+    }
     let mut report = crate::git::apps::compare_snapshots(
         &repo,
         &base,
         &head,
-        &args.load_options(),
+        &args.load_options(&trusted),
         args.path.as_deref(),
     )?;
     report.notes = notes;
-    if let Some(file) = accept::discover(args.accept.as_deref())? {
+    if let Some(file) = &trusted.accept {
         // An entry is stale only if it matches nothing in any app; the warning goes to all.
         let stale = accept::apply(
-            &file,
+            file,
             report.apps.iter_mut().filter_map(|a| a.report.as_mut()),
         );
         report.notes.extend(stale);
@@ -379,6 +449,23 @@ fn run_git(args: &DiffArgs) -> Result<i32, Error> {
     } else {
         EXIT_OK
     })
+}
+
+/// The accept file's path in a revision: `--accept FILE` as a repository path (`./` and `../`
+/// relative to the current directory, as in `REV:PATH`), else `.roa-diff.yml` at the root.
+fn accept_path(repo: &git2::Repository, args: &DiffArgs) -> String {
+    match &args.accept {
+        Some(file) => repo_path(repo, &file.to_string_lossy()),
+        None => DEFAULT_FILE.to_string(),
+    }
+}
+
+/// Whether the user would expect an accept file: `--accept` given, or one in the current directory.
+fn accept_expected(args: &DiffArgs) -> bool {
+    args.accept.is_some()
+        || std::path::Path::new(DEFAULT_FILE)
+            .symlink_metadata()
+            .is_ok()
 }
 
 /// Writes to stdout; a closed pipe (`roa-diff ... | head`) is not an error worth a panic.
@@ -445,7 +532,10 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("roa-diff: error: {}", crate::hints::with_revision_hint(e));
+            eprintln!(
+                "roa-diff: error: {}",
+                escape_line(&crate::hints::with_revision_hint(e).to_string())
+            );
             EXIT_ERROR
         }
     }

@@ -11,9 +11,13 @@ use sha2::{Digest, Sha256};
 
 use crate::rules::RuleId;
 
-/// Hex digits in a fingerprint (64 bits of SHA-256: too many to forge a collision with a
-/// crafted manifest, few enough to read).
-pub const FINGERPRINT_LEN: usize = 16;
+/// Hex digits in a fingerprint: 128 bits of SHA-256. 64 bits were too few: a collision between
+/// an accepted change and an attacker's was found in minutes on two cores (birthday bound 2^32).
+pub const FINGERPRINT_LEN: usize = 32;
+
+/// Hex digits of the fingerprints roa-diff printed before 128 bits, recognized only to tell
+/// the user how to migrate an accept file.
+pub const LEGACY_FINGERPRINT_LEN: usize = 16;
 
 /// Bumped only if the inputs ever have to change; it is part of what is hashed.
 const DOMAIN: &str = "roa-diff fingerprint v1";
@@ -35,7 +39,16 @@ pub fn fingerprint(rule: RuleId, path: &str, before: &Value, after: &Value) -> S
 
 /// Whether `text` has the shape of a fingerprint (lower-case hex of the right length).
 pub fn is_fingerprint(text: &str) -> bool {
-    text.len() == FINGERPRINT_LEN && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    is_hex_of_len(text, FINGERPRINT_LEN)
+}
+
+/// Whether `text` is a fingerprint of the old 64-bit form.
+pub fn is_legacy_fingerprint(text: &str) -> bool {
+    is_hex_of_len(text, LEGACY_FINGERPRINT_LEN)
+}
+
+fn is_hex_of_len(text: &str, len: usize) -> bool {
+    text.len() == len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn push_string(out: &mut String, s: &str) {
@@ -135,5 +148,13 @@ mod tests {
         assert_eq!(fp, PINNED);
     }
 
-    const PINNED: &str = "4c445e36cf919328";
+    const PINNED: &str = "4c445e36cf919328d03b5803313a5a4f";
+
+    #[test]
+    fn a_legacy_fingerprint_is_the_prefix_of_the_new_one() {
+        // What the migration message relies on: the old 16 digits start the new 32.
+        assert!(is_legacy_fingerprint(&PINNED[..LEGACY_FINGERPRINT_LEN]));
+        assert!(!is_fingerprint(&PINNED[..LEGACY_FINGERPRINT_LEN]));
+        assert!(!is_legacy_fingerprint(PINNED));
+    }
 }

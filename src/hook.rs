@@ -436,7 +436,7 @@ fn pre_push(args: &PrePushArgs) -> Result<i32> {
         },
     )?;
     let glob = &args.base_tag;
-    let options = LoadOptions::with_process_env();
+    let options = LoadOptions::default();
     let mut code = EXIT_OK;
     for pushed in refs {
         let Some(tag) = pushed.remote_ref.strip_prefix("refs/tags/") else {
@@ -503,9 +503,21 @@ fn pre_commit(args: &PreCommitArgs) -> Result<i32> {
     };
     let (base, head, notes) = resolve_revisions(&repo, &revisions)?;
     // The developer committing is trusted: the working tree's accept file counts.
-    let accept = accept::discover(None)?;
-    let options = LoadOptions::with_process_env();
-    let Some(report) = check(&repo, &base, &head, notes, accept.as_ref(), &options)? else {
+    // So is its `env:` allow-list, the only way a hook reads the process environment.
+    let trusted = crate::trust::accept_from_disk(None)?;
+    let options = LoadOptions {
+        env: crate::trust::allowed_env(trusted.env_names(&[])),
+        ..LoadOptions::default()
+    };
+    let Some(report) = check(
+        &repo,
+        &base,
+        &head,
+        notes,
+        trusted.accept.as_ref(),
+        &options,
+    )?
+    else {
         return Ok(EXIT_OK);
     };
     // On stdout, as `roa-diff --git --staged` prints it; the verdict line goes to stderr.

@@ -31,6 +31,7 @@ pub mod rollout;
 pub mod rules;
 pub mod sections;
 pub mod spans;
+pub mod trust;
 
 pub use error::{Error, Result};
 pub use load::{LoadOptions, Source};

@@ -19,7 +19,8 @@ pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
 pub struct LoadOptions {
     /// `--var NAME=VALUE`, consulted before the process environment.
     pub vars: BTreeMap<String, String>,
-    /// The process environment (injected so tests and library users control it).
+    /// The values the process environment may give: only the names the user allowed
+    /// (`crate::trust::allowed_env`); never the whole environment, which holds CI secrets.
     pub env: BTreeMap<String, String>,
     pub max_bytes: u64,
     /// Whether to find line numbers (the position pass, [`crate::spans`]), about a third of
@@ -36,16 +37,6 @@ impl Default for LoadOptions {
             env: BTreeMap::new(),
             max_bytes: DEFAULT_MAX_BYTES,
             lines: true,
-        }
-    }
-}
-
-impl LoadOptions {
-    /// Options that see the real process environment.
-    pub fn with_process_env() -> Self {
-        LoadOptions {
-            env: std::env::vars().collect(),
-            ..LoadOptions::default()
         }
     }
 }
@@ -275,7 +266,7 @@ pub(crate) fn document_from_value(
                     values.insert(name.clone(), v.clone());
                 }
                 None => doc.warnings.push(format!(
-                    "{}: environment variable {name} is declared but has no value (set it or pass --var {name}=VALUE); `${{{name}}}` is compared as written",
+                    "{}: environment variable {name} is declared but has no value (pass --var {name}=VALUE, or --env {name} to read it from the environment); `${{{name}}}` is compared as written",
                     source.name
                 )),
             }

@@ -46,10 +46,25 @@ fn check_case(dir: &Path) -> Vec<String> {
     let old_path = dir.join("old.yml");
     let new_path = dir.join("new.yml");
     let vars = string_map(expected.get("vars"));
-    let env = string_map(expected.get("env"));
+    // `env` is the process environment; only the names in `allow_env` (`--env NAME`) are read.
+    let allow_env = strings(expected.get("allow_env").unwrap_or(&Value::Null));
+    let process_env = string_map(expected.get("env"));
+    let env: BTreeMap<String, String> = process_env
+        .iter()
+        .filter(|(name, _)| allow_env.contains(name))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
 
     if let Some(want) = expected.get("error").and_then(Value::as_str) {
-        return check_error_case(&expected, want, &old_path, &new_path, &vars, &env);
+        return check_error_case(
+            &expected,
+            want,
+            &old_path,
+            &new_path,
+            &vars,
+            &process_env,
+            &allow_env,
+        );
     }
 
     let options = LoadOptions {
@@ -176,6 +191,7 @@ fn check_error_case(
     new_path: &Path,
     vars: &BTreeMap<String, String>,
     env: &BTreeMap<String, String>,
+    allow_env: &[String],
 ) -> Vec<String> {
     let empty = std::env::temp_dir().join("roa-diff-empty-manifest.yml");
     if !old_path.exists() {
@@ -188,6 +204,9 @@ fn check_error_case(
         .envs(env);
     for (k, v) in vars {
         cmd.arg("--var").arg(format!("{k}={v}"));
+    }
+    for name in allow_env {
+        cmd.arg("--env").arg(name);
     }
     let out = match cmd.output() {
         Ok(o) => o,

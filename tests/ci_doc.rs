@@ -202,10 +202,28 @@ fn action_check_script_annotates_summarizes_and_writes_the_comment() {
             c["fingerprint"].as_str().unwrap()
         ));
     }
-    std::fs::write(work.join(".roa-diff.yml"), accept).unwrap();
+    // The pull request's own accept file counts for nothing: entries come from the base.
+    std::fs::write(work.join(".roa-diff.yml"), &accept).unwrap();
+    let o = pr_check(&work, "origin/main", &summary, &comment);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("no accept file at origin/main:.roa-diff.yml"),
+        "{}",
+        stderr(&o)
+    );
+    // Once the team's file is on the base branch, it applies.
+    git(
+        &work,
+        "git stash -q -u && git checkout -q main && git stash pop -q && git add .roa-diff.yml && git commit -qm accept && git push -q origin main && git checkout -q feature",
+    );
     let o = pr_check(&work, "origin/main", &summary, &comment);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("(major%2C accepted)"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("accept entries from origin/main:.roa-diff.yml"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -587,7 +587,11 @@ fn git_mode_renders_every_review_format_and_applies_the_accept_file() {
         ".roa-diff.yml",
         "accept:\n  - rule: remote-added\n    path: remotes[key=backend]\n    reason: approved\n  - roa: lost\n    reason: agreed\n  - rule: scope-added\n    path: permissions.scopes[nothing]\n    reason: stale\n",
     );
-    let (code, v) = r.json(&["--git", "v1.0.0", "HEAD"]);
+    // With a BASE revision the accept file comes from BASE unless the team opts for the
+    // working tree's (docs/security.md).
+    let (code, _) = r.json(&["--git", "v1.0.0", "HEAD"]);
+    assert_eq!(code, 1);
+    let (code, v) = r.json(&["--git", "v1.0.0", "HEAD", "--accept-from", "head"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(
         v["verdict"]["update"], "major",

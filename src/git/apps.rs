@@ -1,7 +1,8 @@
 //! `--git BASE [HEAD]`: finds every Forge manifest in two snapshots, pairs them (by path, then
 //! by `app.id` when a manifest moved) and compares each pair with the core [`compare`](crate::report::compare).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 use std::rc::Rc;
 
 use git2::Repository;
@@ -9,7 +10,7 @@ use git2::Repository;
 use super::snapshot::{is_manifest_name, within, Snapshot};
 use crate::diff::Side;
 use crate::error::{Error, Result};
-use crate::load::{LoadOptions, Source};
+use crate::load::{LoadOptions, Source, DEFAULT_MAX_BYTES};
 use crate::report::apps::{AppReport, AppStatus, AppsReport};
 use crate::report::{compare_loaded, load_manifest, Loaded};
 
@@ -80,8 +81,18 @@ pub fn as_forge_manifest(loaded: Result<Loaded>, text: Option<String>) -> Option
     }
 }
 
-/// `app.id` read straight from the YAML, when it is a Forge app id.
+/// `app.id` read straight from the YAML, when it is a Forge app id. The text failed to load,
+/// perhaps on a limit: it is parsed only within the default limits (nesting, nodes, aliases),
+/// and a text over them counts as meant for a manifest, so its load error stands.
 fn raw_app_id(text: &str) -> Option<String> {
+    let source = Source {
+        name: String::new(),
+        text: text.to_string(),
+    };
+    let max_nodes = crate::limits::max_nodes(DEFAULT_MAX_BYTES.max(text.len() as u64));
+    if crate::limits::check(&source, max_nodes).is_err() {
+        return Some(String::new());
+    }
     let value = serde_yaml::from_str::<serde_yaml::Value>(text).ok()?;
     let id = value.get("app")?.get("id")?.as_str()?;
     id.starts_with(APP_ID_PREFIX).then(|| id.to_string())
@@ -96,16 +107,47 @@ pub fn find_manifests(
     path_filter: Option<&str>,
 ) -> Result<Vec<Found>> {
     let mut out = Vec::new();
+    // Blobs already found to be no manifest under a name other than manifest.yml: one blob
+    // under many paths is read once (200 copies of a 16 MiB file cost 200 parses before).
+    let mut not_manifests: HashSet<git2::Oid> = HashSet::new();
+    let (text_keys, mut not_manifest_texts) = (RandomState::new(), HashSet::<u64>::new());
     for entry in snapshot.yaml_files(repo)? {
         if !within(&entry.path, path_filter) {
             continue;
         }
+        let named_manifest = is_manifest_name(&entry.path);
+        let skip = |blob: Option<git2::Oid>, set: &mut HashSet<git2::Oid>| {
+            if let (Some(id), false) = (blob, named_manifest) {
+                set.insert(id);
+            }
+        };
+        if entry
+            .blob
+            .is_some_and(|id| !named_manifest && not_manifests.contains(&id))
+        {
+            continue;
+        }
         let source = match snapshot.read_entry(repo, &entry, options.max_bytes) {
             Ok(source) => source,
-            Err(e) if is_manifest_name(&entry.path) => return Err(e),
-            Err(_) => continue,
+            Err(e) if named_manifest => return Err(e),
+            Err(_) => {
+                skip(entry.blob, &mut not_manifests);
+                continue;
+            }
         };
-        if let Some(loaded) = recognize(&entry.path, source, options) {
+        // A working-tree file has no blob id: its text, hashed with a per-run random key,
+        // stands in for one.
+        let text_key =
+            (entry.blob.is_none() && !named_manifest).then(|| text_keys.hash_one(&source.text));
+        if text_key.is_some_and(|k| not_manifest_texts.contains(&k)) {
+            continue;
+        }
+        let recognized = recognize(&entry.path, source, options);
+        if recognized.is_none() {
+            skip(entry.blob, &mut not_manifests);
+            not_manifest_texts.extend(text_key);
+        }
+        if let Some(loaded) = recognized {
             out.push(Found {
                 path: entry.path,
                 loaded: Rc::new(loaded?),

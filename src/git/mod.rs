@@ -28,17 +28,15 @@ pub enum Input {
 }
 
 impl Input {
-    /// Reads an argument the way git does, except that an existing file always wins, so a
-    /// file whose name contains `:` can still be compared.
+    /// The form of an argument, read the way git does: `-`, `REV:PATH` (`:PATH` for the
+    /// index) or a plain path. Which of a file or a revision a `REV:PATH` names is decided by
+    /// [`read_input`], against the repository.
     pub fn parse(arg: &Path) -> Input {
         let Some(text) = arg.to_str() else {
             return Input::Path(arg.to_path_buf());
         };
         if text == "-" {
             return Input::Stdin;
-        }
-        if arg.symlink_metadata().is_ok() {
-            return Input::Path(arg.to_path_buf());
         }
         match text.split_once(':') {
             Some((rev, path)) => Input::Rev {
@@ -50,10 +48,43 @@ impl Input {
     }
 }
 
+/// Decides what a `REV:PATH` argument names. A revision whenever REV resolves in the
+/// repository around the current directory: a pull request can commit a file named
+/// `origin/main:manifest.yml`, and it must not become the base. A plain file only when REV
+/// resolves nowhere and the file lies outside that repository; a file inside it that looks like
+/// `REV:PATH` is refused, since only the repository's own content could have put it there.
+pub fn resolve_input(arg: &Path) -> Result<Input> {
+    let input = Input::parse(arg);
+    let Input::Rev { rev, .. } = &input else {
+        return Ok(input);
+    };
+    let exists = arg.symlink_metadata().is_ok();
+    let Ok(repo) = Repository::open_from_env() else {
+        return Ok(if exists {
+            Input::Path(arg.to_path_buf())
+        } else {
+            input
+        });
+    };
+    if rev.is_empty() || repo.revparse_single(rev).is_ok() || !exists {
+        return Ok(input);
+    }
+    if inside_work_tree(&repo, arg) {
+        return Err(Error::new(
+            arg.display().to_string(),
+            format!("is a file inside the repository named like REV:PATH, and `{rev}` is no revision there: refused, so that no committed file can pose as a revision (rename it, or compare a copy kept outside the repository)"),
+        ));
+    }
+    Ok(Input::Path(arg.to_path_buf()))
+}
+
 /// Reads one manifest version from wherever `arg` says.
 pub fn read_input(arg: &Path, max_bytes: u64) -> Result<Source> {
-    match Input::parse(arg) {
-        Input::Path(path) => read_file(&path, max_bytes),
+    match resolve_input(arg)? {
+        Input::Path(path) => {
+            refuse_symlink_leaving_repo(&path)?;
+            read_file(&path, max_bytes)
+        }
         Input::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin()
@@ -74,6 +105,54 @@ pub fn read_input(arg: &Path, max_bytes: u64) -> Result<Source> {
             };
             snapshot.read(&repo, &path, max_bytes)
         }
+    }
+}
+
+/// `path` with `.` and `..` resolved by text only, made absolute against the current
+/// directory: where the user pointed, before any symlink is followed.
+fn lexical_absolute(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+/// Whether `path`, as written (symlinks not followed), lies in the repository's working tree.
+fn inside_work_tree(repo: &Repository, path: &Path) -> bool {
+    let Some(root) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return false;
+    };
+    lexical_absolute(path).is_some_and(|p| p.starts_with(&root))
+}
+
+/// Refuses a path inside the repository around the current directory that resolves (through
+/// a symlink in it, or in one of its directories) to a file outside it: a pull request could
+/// point `manifest.yml` or `.roa-diff.yml` at any file on the runner, and errors would quote
+/// it. The target's content is never read. Outside a repository there is nothing to leave.
+pub fn refuse_symlink_leaving_repo(path: &Path) -> Result<()> {
+    let Ok(repo) = Repository::open_from_env() else {
+        return Ok(());
+    };
+    let Some(root) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return Ok(());
+    };
+    if !inside_work_tree(&repo, path) {
+        return Ok(());
+    }
+    match path.canonicalize() {
+        Ok(target) if !target.starts_with(&root) => Err(Error::new(
+            path.display().to_string(),
+            "is a symlink (or lies under one) that leads out of the repository; refused, since a pull request could point it at any file on the machine",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -98,7 +177,7 @@ pub fn open_repo(what: &str) -> Result<Repository> {
 
 /// The repository-relative path for a `REV:PATH` path. As in git, a path starting with `./` or
 /// `../` is relative to the current directory; any other is relative to the repository root.
-fn repo_path(repo: &Repository, path: &str) -> String {
+pub fn repo_path(repo: &Repository, path: &str) -> String {
     if !(path.starts_with("./") || path.starts_with("../")) {
         return path.to_string();
     }
@@ -362,13 +441,6 @@ mod tests {
             Input::parse(Path::new("no/such/manifest.yml")),
             Input::Path("no/such/manifest.yml".into())
         );
-        // An existing file wins over the REV:PATH reading.
-        let dir = std::env::temp_dir().join(format!("roa-diff-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let odd = dir.join("a:b.yml");
-        std::fs::write(&odd, "app: {}\n").unwrap();
-        assert_eq!(Input::parse(&odd), Input::Path(odd.clone()));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

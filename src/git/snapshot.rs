@@ -350,8 +350,18 @@ fn check_mode(name: &str, mode: u32) -> Result<()> {
     Err(Error::new(name, what))
 }
 
-/// Reads one blob; `source_from_bytes` applies the size and text checks.
+/// Reads one blob; `source_from_bytes` applies the text checks. The size comes from the object
+/// header first: a blob over `max_bytes` is refused before it is inflated (a 1 MB object can
+/// inflate to gigabytes).
 pub fn read_blob(repo: &Repository, name: String, id: Oid, max_bytes: u64) -> Result<Source> {
+    let odb = repo.odb().map_err(|e| git_error(&name, e))?;
+    let (size, _) = odb.read_header(id).map_err(|e| git_error(&name, e))?;
+    if size as u64 > max_bytes {
+        return Err(Error::new(
+            name,
+            format!("larger than the {max_bytes}-byte limit (raise it with --max-bytes)"),
+        ));
+    }
     let blob = repo.find_blob(id).map_err(|e| git_error(&name, e))?;
     source_from_bytes(name, blob.content().to_vec(), max_bytes)
 }

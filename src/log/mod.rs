@@ -162,7 +162,7 @@ pub fn run(args: &LogArgs) -> Result<i32> {
     // Log prints no line numbers: skip the position pass (errors still get theirs).
     let options = LoadOptions {
         lines: false,
-        ..LoadOptions::with_process_env()
+        ..LoadOptions::default()
     };
     let boundary = shallow_boundary(&repo);
     let mut history = History::new(&repo, options, args.path.clone());

@@ -93,6 +93,19 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// A SARIF plain-text message: `[text](url)` is SARIF's embedded-link syntax (viewers render
+/// it as a link), so the manifest's brackets, and the backslash that escapes them, are escaped.
+fn message_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn result(report: &Report, change: &Change) -> Value {
     let mut message = sanitize(&change.message);
     if !change.before.is_null() || !change.after.is_null() {
@@ -117,7 +130,7 @@ fn result(report: &Report, change: &Change) -> Value {
         "ruleId": change.rule.as_str(),
         "ruleIndex": change.rule as usize,
         "level": sarif_level(change.level),
-        "message": {"text": message},
+        "message": {"text": message_text(&message)},
         "locations": [{
             "physicalLocation": physical,
             "logicalLocations": [{"fullyQualifiedName": sanitize(&change.path)}]
@@ -181,6 +194,14 @@ pub fn render_all(reports: &[Report], options: &MarkdownOptions) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_links_are_escaped() {
+        assert_eq!(
+            message_text("new remote [click](https://evil.example) a\\b"),
+            "new remote \\[click\\](https://evil.example) a\\\\b"
+        );
+    }
 
     #[test]
     fn uris_are_percent_encoded_relative_references() {
