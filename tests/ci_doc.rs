@@ -487,7 +487,7 @@ fn action_report_step_replaces_a_green_comment_when_the_check_errors() {
     let stderr_file = dir.join("stderr.txt");
     std::fs::write(
         &stderr_file,
-        "roa-diff: error: manifest.yml:3: `permissions` is a list, expected a mapping\n",
+        "roa-diff: error: manifest.yml:3: key ```\n# injected heading\n",
     )
     .unwrap();
     let stderr_path = stderr_file.to_string_lossy().into_owned();
@@ -504,7 +504,7 @@ fn action_report_step_replaces_a_green_comment_when_the_check_errors() {
     assert!(body.starts_with("<!-- roa-diff:report -->\n## roa-diff: the check errored (exit 2)"), "{body}");
     // The error text sits in a fence longer than its backtick runs, so it cannot break out.
     assert!(
-        body.contains("````text\nroa-diff: error: manifest.yml:3: `permissions` is a list"),
+        body.contains("````text\nroa-diff: error: manifest.yml:3: key ```\n# injected heading\n````\n"),
         "{body}"
     );
     assert_eq!(summary, body);

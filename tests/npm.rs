@@ -139,9 +139,13 @@ fn npx_runs_the_packed_binary_with_every_exit_status_signals_and_a_clear_missing
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // Held open until the launcher has ended (Child::wait would close it first, and the
+        // binary would end on end of input instead of on the signal).
+        let stdin = child.stdin.take();
         let binary = wait_for_child(child.id());
         run_ok(Command::new("kill").args([format!("-{signal}"), child.id().to_string()]));
         let status = child.wait().unwrap();
+        drop(stdin);
         assert_eq!(status.signal(), Some(number), "{signal}: {status:?}");
         assert!(
             !Path::new(&format!("/proc/{binary}")).exists() || cfg!(not(target_os = "linux")),
