@@ -70,7 +70,12 @@ fn archive(dir: &Path, version: &str) -> (Vec<u8>, String) {
     run_ok(
         Command::new("bash")
             .arg(root().join("scripts/release-archive.sh"))
-            .args([TARGET, exe.to_str().unwrap(), out.to_str().unwrap(), version]),
+            .args([
+                TARGET,
+                exe.to_str().unwrap(),
+                out.to_str().unwrap(),
+                version,
+            ]),
     );
     let name = format!("roa-diff-v{version}-{TARGET}.tar.gz");
     let sum = std::fs::read_to_string(out.join(format!("{name}.sha256"))).unwrap();
@@ -110,7 +115,13 @@ fn install(server: &Server, cwd: &Path, args: &[&str], path: Option<&Path>) -> O
         .env("ROA_DIFF_TARGET", TARGET)
         .env_remove("RUNNER_TOOL_CACHE")
         .env_remove("RUSTUP_TOOLCHAIN");
-    for proxy in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "ALL_PROXY"] {
+    for proxy in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
         cmd.env_remove(proxy);
     }
     if let Some(dir) = path {
@@ -187,7 +198,8 @@ fn a_missing_checksum_file_is_refused() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("no checksum published for roa-diff-v9.9.9-x86_64-unknown-linux-musl.tar.gz"),
+        stderr(&o)
+            .contains("no checksum published for roa-diff-v9.9.9-x86_64-unknown-linux-musl.tar.gz"),
         "{}",
         stderr(&o)
     );

@@ -108,7 +108,9 @@ fn repo(name: &str, main_manifest: Option<&str>) -> PathBuf {
 fn gitlab_job_script_runs_against_a_merge_request_checkout() {
     let job = &doc_block("roa-diff")["roa-diff"];
     assert_eq!(job["variables"]["GIT_DEPTH"], Value::from(0));
-    let to_code_quality = job["variables"]["ROA_DIFF_TO_CODE_QUALITY"].as_str().unwrap();
+    let to_code_quality = job["variables"]["ROA_DIFF_TO_CODE_QUALITY"]
+        .as_str()
+        .unwrap();
     let lines: Vec<&str> = job["script"]
         .as_sequence()
         .unwrap()
@@ -163,8 +165,7 @@ fn gitlab_job_script_runs_against_a_merge_request_checkout() {
     assert!(report.starts_with("<!-- roa-diff:report -->"), "{report}");
     assert!(report.contains("remote-added"));
     let issues: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(reports.join("code-quality.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(reports.join("code-quality.json")).unwrap()).unwrap();
     let issues = issues.as_array().unwrap();
     let remote = issues
         .iter()
@@ -173,7 +174,10 @@ fn gitlab_job_script_runs_against_a_merge_request_checkout() {
     assert_eq!(remote["severity"], "major");
     assert_eq!(remote["location"]["path"], "manifest.yml");
     assert_eq!(remote["location"]["lines"]["begin"], 38);
-    let lost = issues.iter().find(|i| i["check_name"] == "roa-lost").unwrap();
+    let lost = issues
+        .iter()
+        .find(|i| i["check_name"] == "roa-lost")
+        .unwrap();
     assert_eq!(lost["severity"], "major");
     let mut fingerprints: Vec<&str> = issues
         .iter()
@@ -332,7 +336,10 @@ fn documented_workflow_uses_only_declared_action_inputs_with_full_history() {
     // Third-party actions pinned by commit SHA.
     let checkout = steps[0]["uses"].as_str().unwrap();
     let sha = checkout.strip_prefix("actions/checkout@").unwrap();
-    assert!(sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()), "{checkout}");
+    assert!(
+        sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{checkout}"
+    );
     assert_eq!(steps[0]["with"]["fetch-depth"], Value::from(0));
     let uses = steps[1]["uses"].as_str().unwrap();
     assert!(uses.contains("/roa-diff@"), "{uses}");
@@ -385,7 +392,12 @@ fn report_step(
         })
         .expect("a github-script step");
     // Every setting the step reads is one action.yml passes it.
-    for key in ["ROA_DIFF_STATUS", "ROA_DIFF_REPORT", "ROA_DIFF_STDERR", "ROA_DIFF_POST_COMMENT"] {
+    for key in [
+        "ROA_DIFF_STATUS",
+        "ROA_DIFF_REPORT",
+        "ROA_DIFF_STDERR",
+        "ROA_DIFF_POST_COMMENT",
+    ] {
         assert!(step["env"].get(key).is_some(), "action.yml passes {key}");
     }
     let script = step["with"]["script"].as_str().unwrap();
@@ -452,7 +464,10 @@ fn action_report_step_updates_the_marked_bot_comment_else_creates_one_and_summar
     let report = dir.join("report.md");
     std::fs::write(&report, "<!-- roa-diff:report -->\nreport\n").unwrap();
     let report = report.to_string_lossy().into_owned();
-    let env = [("ROA_DIFF_STATUS", "1"), ("ROA_DIFF_REPORT", report.as_str())];
+    let env = [
+        ("ROA_DIFF_STATUS", "1"),
+        ("ROA_DIFF_REPORT", report.as_str()),
+    ];
 
     let (out, summary) = report_step(
         &dir,
@@ -467,7 +482,13 @@ fn action_report_step_updates_the_marked_bot_comment_else_creates_one_and_summar
     assert_eq!(calls[1][2], "<!-- roa-diff:report -->\nreport\n");
     assert_eq!(summary, "<!-- roa-diff:report -->\nreport\n");
 
-    let (out, _) = report_step(&dir, &env, &format!("[{MARKED_BY_USER}, {OTHER_BOT}]"), 0, "o/r");
+    let (out, _) = report_step(
+        &dir,
+        &env,
+        &format!("[{MARKED_BY_USER}, {OTHER_BOT}]"),
+        0,
+        "o/r",
+    );
     let calls = &out["calls"];
     assert_eq!(calls[1][0], "create");
     assert_eq!(calls[1][1], 7);
@@ -501,10 +522,15 @@ fn action_report_step_replaces_a_green_comment_when_the_check_errors() {
     assert_eq!(calls[1][0], "update");
     assert_eq!(calls[1][1], 2);
     let body = calls[1][2].as_str().unwrap();
-    assert!(body.starts_with("<!-- roa-diff:report -->\n## roa-diff: the check errored (exit 2)"), "{body}");
+    assert!(
+        body.starts_with("<!-- roa-diff:report -->\n## roa-diff: the check errored (exit 2)"),
+        "{body}"
+    );
     // The error text sits in a fence longer than its backtick runs, so it cannot break out.
     assert!(
-        body.contains("````text\nroa-diff: error: manifest.yml:3: key ```\n# injected heading\n````\n"),
+        body.contains(
+            "````text\nroa-diff: error: manifest.yml:3: key ```\n# injected heading\n````\n"
+        ),
         "{body}"
     );
     assert_eq!(summary, body);
@@ -516,12 +542,18 @@ fn action_report_step_on_a_fork_skips_the_comment_and_says_why_in_the_summary() 
     let report = dir.join("report.md");
     std::fs::write(&report, "<!-- roa-diff:report -->\nreport\n").unwrap();
     let report = report.to_string_lossy().into_owned();
-    let env = [("ROA_DIFF_STATUS", "1"), ("ROA_DIFF_REPORT", report.as_str())];
+    let env = [
+        ("ROA_DIFF_STATUS", "1"),
+        ("ROA_DIFF_REPORT", report.as_str()),
+    ];
     let (out, summary) = report_step(&dir, &env, "[]", 403, "stranger/r");
     assert_eq!(out["calls"].as_array().unwrap().len(), 1, "{out}");
     let warning = out["warnings"][0].as_str().unwrap();
     assert!(warning.contains("fork stranger/r"), "{warning}");
-    assert!(summary.starts_with("<!-- roa-diff:report -->\nreport\n"), "{summary}");
+    assert!(
+        summary.starts_with("<!-- roa-diff:report -->\nreport\n"),
+        "{summary}"
+    );
     assert!(
         summary.contains("**No pull-request comment:** this pull request comes from the fork stranger/r, and GitHub gives its workflows a read-only token"),
         "{summary}"
@@ -553,14 +585,25 @@ fn action_report_step_cuts_comment_and_summary_outside_fenced_blocks() {
     let report = dir.join("report.md");
     std::fs::write(&report, &text).unwrap();
     let report = report.to_string_lossy().into_owned();
-    let env = [("ROA_DIFF_STATUS", "1"), ("ROA_DIFF_REPORT", report.as_str())];
+    let env = [
+        ("ROA_DIFF_STATUS", "1"),
+        ("ROA_DIFF_REPORT", report.as_str()),
+    ];
     let (out, summary) = report_step(&dir, &env, "[]", 0, "o/r");
     let body = out["calls"][1][2].as_str().unwrap();
-    assert!(body.len() <= 65_000 && body.len() > 60_000, "{}", body.len());
+    assert!(
+        body.len() <= 65_000 && body.len() > 60_000,
+        "{}",
+        body.len()
+    );
     assert!(fences_balanced(body));
     assert!(body.ends_with("*(truncated: the job summary has the full report)*\n"));
     assert!(text.starts_with(&body[..body.len() - 60]));
-    assert!(summary.len() < 1024 * 1024 && summary.len() > 1_000_000, "{}", summary.len());
+    assert!(
+        summary.len() < 1024 * 1024 && summary.len() > 1_000_000,
+        "{}",
+        summary.len()
+    );
     assert!(fences_balanced(&summary));
     assert!(summary.contains("truncated to fit the job summary"));
 }
@@ -572,7 +615,13 @@ fn published_texts() -> Vec<(String, String)> {
         "action.yml".to_string(),
         ".pre-commit-hooks.yaml".to_string(),
     ];
-    for dir in ["docs", "npm", "npm/roa-diff", "scripts", ".github/workflows"] {
+    for dir in [
+        "docs",
+        "npm",
+        "npm/roa-diff",
+        "scripts",
+        ".github/workflows",
+    ] {
         for entry in std::fs::read_dir(root().join(dir)).unwrap() {
             let path = entry.unwrap().path();
             if path.is_file() {
@@ -590,7 +639,10 @@ fn one_name_everywhere_and_no_placeholder() {
     assert_eq!(env!("CARGO_PKG_HOMEPAGE"), repository);
     let version = env!("CARGO_PKG_VERSION");
     for (text, file) in published_texts() {
-        assert!(!text.contains("OWNER/"), "{file} holds the OWNER placeholder");
+        assert!(
+            !text.contains("OWNER/"),
+            "{file} holds the OWNER placeholder"
+        );
         for (at, _) in text.match_indices("github.com/") {
             let rest = &text[at + "github.com/".len()..];
             let repo: String = rest

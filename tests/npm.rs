@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use common::{bin, example, root, scratch, stderr, stdout};
 
 fn run_ok(cmd: &mut Command) -> Output {
-    let o = cmd.output().expect("npm and node are installed (CI provides them)");
+    let o = cmd
+        .output()
+        .expect("npm and node are installed (CI provides them)");
     assert!(o.status.success(), "{cmd:?}: {}{}", stdout(&o), stderr(&o));
     o
 }
