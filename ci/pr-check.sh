@@ -5,7 +5,7 @@
 #   ROA_DIFF_MANIFEST     manifest path in the repository (default manifest.yml); `all` or empty:
 #                         every Forge manifest in the repository (a monorepo)
 #   ROA_DIFF_FORMAT       output format on stdout (default github)
-#   ROA_DIFF_FAIL_ON      --fail-on list (default major,roa-lost)
+#   ROA_DIFF_FAIL_ON      --fail-on list (default major,roa-lost,blocked)
 #   ROA_DIFF_ACCEPT       accept file path in the repository (default .roa-diff.yml)
 #   ROA_DIFF_ACCEPT_FROM  base (default): the accept file as the base ref has it, so a pull request
 #                         cannot accept its own change; head: the PR's own (protect it with
@@ -20,7 +20,7 @@ set -euo pipefail
 base="${ROA_DIFF_BASE:?set ROA_DIFF_BASE to the git ref of the released version (e.g. origin/main)}"
 manifest="${ROA_DIFF_MANIFEST-manifest.yml}"
 format="${ROA_DIFF_FORMAT:-github}"
-fail_on="${ROA_DIFF_FAIL_ON:-major,roa-lost}"
+fail_on="${ROA_DIFF_FAIL_ON:-major,roa-lost,blocked}"
 accept_from="${ROA_DIFF_ACCEPT_FROM:-base}"
 
 if ! git rev-parse --verify --quiet --end-of-options "${base}^{commit}" >/dev/null; then

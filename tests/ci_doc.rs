@@ -108,17 +108,41 @@ fn repo(name: &str, main_manifest: Option<&str>) -> PathBuf {
 fn gitlab_job_script_runs_against_a_merge_request_checkout() {
     let job = &doc_block("roa-diff")["roa-diff"];
     assert_eq!(job["variables"]["GIT_DEPTH"], Value::from(0));
+    let to_code_quality = job["variables"]["ROA_DIFF_TO_CODE_QUALITY"]
+        .as_str()
+        .unwrap();
     let lines: Vec<&str> = job["script"]
         .as_sequence()
         .unwrap()
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    assert!(lines[0].starts_with("cargo install --locked --git "));
+    // Installs the release binary (pinned), no compiler: the one line left out here.
+    assert_eq!(
+        lines[0],
+        format!(
+            "npm install --global --ignore-scripts --no-audit --no-fund roa-diff@{}",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    // Nothing extracted from git into the checkout.
+    assert!(!lines.iter().any(|l| l.contains("git show")), "{lines:?}");
+    assert_eq!(
+        job["artifacts"]["reports"]["codequality"],
+        Value::from("roa-diff-report/code-quality.json")
+    );
     // The rest, as GitLab runs it: each line in one shell, stopping at the first failure.
     let script = format!("set -e\n{}", lines[1..].join("\n"));
     let work = repo("gitlab", Some(&example("v1.yml")));
-    let env = [("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")];
+    // The merge request commits a symlink where the job writes its reports.
+    git(
+        &work,
+        "mkdir victim && echo keep > victim/roa-diff.md && ln -s victim roa-diff-report && git add victim roa-diff-report && git commit -qm link",
+    );
+    let env = [
+        ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main"),
+        ("ROA_DIFF_TO_CODE_QUALITY", to_code_quality),
+    ];
     let o = shell(&work, &script, &[], &env);
     assert_eq!(
         o.status.code(),
@@ -126,17 +150,52 @@ fn gitlab_job_script_runs_against_a_merge_request_checkout() {
         "major update fails the job: {}",
         stderr(&o)
     );
-    assert!(stdout(&o).starts_with("MAJOR update"), "{}", stdout(&o));
-    let report = std::fs::read_to_string(work.join("roa-diff.md")).unwrap();
+    assert!(stdout(&o).contains("MAJOR update"), "{}", stdout(&o));
+    assert_eq!(
+        std::fs::read_to_string(work.join("victim/roa-diff.md")).unwrap(),
+        "keep\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(work.join("manifest.yml")).unwrap(),
+        std::fs::read_to_string(example("v2.yml")).unwrap()
+    );
+    let reports = work.join("roa-diff-report");
+    assert!(!reports.is_symlink());
+    let report = std::fs::read_to_string(reports.join("roa-diff.md")).unwrap();
     assert!(report.starts_with("<!-- roa-diff:report -->"), "{report}");
     assert!(report.contains("remote-added"));
+    let issues: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(reports.join("code-quality.json")).unwrap()).unwrap();
+    let issues = issues.as_array().unwrap();
+    let remote = issues
+        .iter()
+        .find(|i| i["check_name"] == "remote-added")
+        .expect("a remote-added issue");
+    assert_eq!(remote["severity"], "major");
+    assert_eq!(remote["location"]["path"], "manifest.yml");
+    assert_eq!(remote["location"]["lines"]["begin"], 38);
+    let lost = issues
+        .iter()
+        .find(|i| i["check_name"] == "roa-lost")
+        .unwrap();
+    assert_eq!(lost["severity"], "major");
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), issues.len(), "unique fingerprints");
 
     // A target branch that does not exist stops the job instead of passing it.
     let o = shell(
         &work,
         &script,
         &[],
-        &[("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "nope")],
+        &[
+            ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "nope"),
+            ("ROA_DIFF_TO_CODE_QUALITY", to_code_quality),
+        ],
     );
     assert_ne!(o.status.code(), Some(0));
     assert!(
@@ -253,7 +312,14 @@ fn pre_commit_hook_entry_checks_staged_manifests_against_head() {
     let hook = &hooks[0];
     let documented = &doc_block("repos")["repos"][0]["hooks"][0]["id"];
     assert_eq!(&hook["id"], documented);
-    assert_eq!(hook["language"], Value::from("rust"));
+    // Installed through npm (the prebuilt binary), at this release.
+    for hook in hooks.as_sequence().unwrap() {
+        assert_eq!(hook["language"], Value::from("node"));
+        assert_eq!(
+            hook["additional_dependencies"],
+            Value::from(vec![format!("roa-diff@{}", env!("CARGO_PKG_VERSION"))])
+        );
+    }
     assert_eq!(hook["pass_filenames"], Value::from(false));
     let entry = hook["entry"].as_str().unwrap();
     assert!(entry.starts_with("roa-diff "), "{entry}");
@@ -286,7 +352,13 @@ fn documented_workflow_uses_only_declared_action_inputs_with_full_history() {
     let inputs = action["inputs"].as_mapping().unwrap();
     let workflow = doc_block("jobs");
     let steps = workflow["jobs"]["roa-diff"]["steps"].as_sequence().unwrap();
-    assert_eq!(steps[0]["uses"], Value::from("actions/checkout@v4"));
+    // Third-party actions pinned by commit SHA.
+    let checkout = steps[0]["uses"].as_str().unwrap();
+    let sha = checkout.strip_prefix("actions/checkout@").unwrap();
+    assert!(
+        sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{checkout}"
+    );
     assert_eq!(steps[0]["with"]["fetch-depth"], Value::from(0));
     let uses = steps[1]["uses"].as_str().unwrap();
     assert!(uses.contains("/roa-diff@"), "{uses}");
@@ -311,8 +383,18 @@ fn documented_workflow_uses_only_declared_action_inputs_with_full_history() {
     }
 }
 
-#[test]
-fn action_comment_script_updates_the_marked_bot_comment_else_creates_one() {
+/// Runs action.yml's github-script step under Node with a stubbed GitHub API, as
+/// actions/github-script runs it (the body of an async function with `github`, `context`,
+/// `core` and `require` in scope). `existing`: the PR's comments (JSON); `refuse`: the HTTP
+/// status every write fails with (0: none); `head`: the PR's head repository. Returns the
+/// API calls and warnings (JSON) and the job summary written.
+fn report_step(
+    dir: &Path,
+    env: &[(&str, &str)],
+    existing: &str,
+    refuse: u16,
+    head: &str,
+) -> (serde_json::Value, String) {
     let action: Value = serde_yaml::from_str(&read("action.yml")).unwrap();
     let step = action["runs"]["steps"]
         .as_sequence()
@@ -324,53 +406,278 @@ fn action_comment_script_updates_the_marked_bot_comment_else_creates_one() {
                 .is_some_and(|u| u.starts_with("actions/github-script@"))
         })
         .expect("a github-script step");
+    // Every setting the step reads is one action.yml passes it.
+    for key in [
+        "ROA_DIFF_STATUS",
+        "ROA_DIFF_REPORT",
+        "ROA_DIFF_STDERR",
+        "ROA_DIFF_POST_COMMENT",
+    ] {
+        assert!(step["env"].get(key).is_some(), "action.yml passes {key}");
+    }
     let script = step["with"]["script"].as_str().unwrap();
-    let dir = scratch("comment-js");
-    let comment = dir.join("comment.md");
-    std::fs::write(&comment, "<!-- roa-diff:report -->\nreport\n").unwrap();
-    // github-script runs the script as the body of an async function with these in scope.
     let harness = format!(
         r#"
 const calls = [];
-const existing = JSON.parse(process.argv[2]);
+const warnings = [];
+const [existing, refuse, head] = [JSON.parse(process.argv[2]), Number(process.argv[3]), process.argv[4]];
+const write = (call) => async (a) => {{
+  if (refuse) {{ const e = new Error('Resource not accessible by integration'); e.status = refuse; throw e; }}
+  calls.push(call(a));
+}};
 const github = {{
   paginate: async (fn, args) => {{ calls.push(['list', args.issue_number]); return existing; }},
   rest: {{ issues: {{
     listComments: 'listComments',
-    updateComment: async (a) => calls.push(['update', a.comment_id, a.body]),
-    createComment: async (a) => calls.push(['create', a.issue_number, a.body]),
+    updateComment: write((a) => ['update', a.comment_id, a.body]),
+    createComment: write((a) => ['create', a.issue_number, a.body]),
   }} }},
 }};
-const context = {{ repo: {{ owner: 'o', repo: 'r' }}, issue: {{ number: 7 }} }};
+const core = {{ warning: (m) => warnings.push(m) }};
+const context = {{
+  repo: {{ owner: 'o', repo: 'r' }},
+  issue: {{ number: 7 }},
+  payload: {{ pull_request: {{ number: 7, head: {{ repo: {{ full_name: head }} }} }} }},
+}};
 (async () => {{
 {script}
-}})().then(() => console.log(JSON.stringify(calls)), (e) => {{ console.error(e); process.exit(3); }});
+}})().then(() => console.log(JSON.stringify({{ calls, warnings }})), (e) => {{ console.error(e); process.exit(3); }});
 "#
     );
     let js = dir.join("harness.js");
     std::fs::write(&js, harness).unwrap();
-    let node = |existing: &str| {
-        let o = Command::new("node")
-            .arg(&js)
-            .arg(existing)
-            .env("ROA_DIFF_COMMENT", &comment)
-            .output()
-            .expect("node is installed (CI provides it)");
-        assert!(o.status.success(), "{}", stderr(&o));
-        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
-    };
-    let marker_by_user =
-        r#"{"id": 1, "user": {"type": "User"}, "body": "<!-- roa-diff:report -->\nfake"}"#;
-    let marker_by_bot =
-        r#"{"id": 2, "user": {"type": "Bot"}, "body": "<!-- roa-diff:report -->\nold"}"#;
-    let other_bot = r#"{"id": 3, "user": {"type": "Bot"}, "body": "coverage"}"#;
+    let summary = dir.join("summary.md");
+    let _ = std::fs::remove_file(&summary);
+    let script_path = root().join("scripts/action-report.js");
+    let mut cmd = Command::new("node");
+    cmd.arg(&js)
+        .arg(existing)
+        .arg(refuse.to_string())
+        .arg(head)
+        .current_dir(dir)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("ROA_DIFF_SCRIPT", &script_path)
+        .env("ROA_DIFF_POST_COMMENT", "true");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().expect("node is installed (CI provides it)");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let calls = serde_json::from_slice(&o.stdout).unwrap();
+    (calls, std::fs::read_to_string(&summary).unwrap_or_default())
+}
 
-    let calls = node(&format!("[{marker_by_user}, {other_bot}, {marker_by_bot}]"));
+const MARKED_BY_USER: &str =
+    r#"{"id": 1, "user": {"type": "User"}, "body": "<!-- roa-diff:report -->\nfake"}"#;
+const MARKED_BY_BOT: &str =
+    r#"{"id": 2, "user": {"type": "Bot"}, "body": "<!-- roa-diff:report -->\nold"}"#;
+const OTHER_BOT: &str = r#"{"id": 3, "user": {"type": "Bot"}, "body": "coverage"}"#;
+
+#[test]
+fn action_report_step_updates_the_marked_bot_comment_else_creates_one_and_summarizes() {
+    let dir = scratch("comment-js");
+    let report = dir.join("report.md");
+    std::fs::write(&report, "<!-- roa-diff:report -->\nreport\n").unwrap();
+    let report = report.to_string_lossy().into_owned();
+    let env = [
+        ("ROA_DIFF_STATUS", "1"),
+        ("ROA_DIFF_REPORT", report.as_str()),
+    ];
+
+    let (out, summary) = report_step(
+        &dir,
+        &env,
+        &format!("[{MARKED_BY_USER}, {OTHER_BOT}, {MARKED_BY_BOT}]"),
+        0,
+        "o/r",
+    );
+    let calls = &out["calls"];
     assert_eq!(calls[1][0], "update");
     assert_eq!(calls[1][1], 2);
     assert_eq!(calls[1][2], "<!-- roa-diff:report -->\nreport\n");
-    let calls = node(&format!("[{marker_by_user}, {other_bot}]"));
+    assert_eq!(summary, "<!-- roa-diff:report -->\nreport\n");
+
+    let (out, _) = report_step(
+        &dir,
+        &env,
+        &format!("[{MARKED_BY_USER}, {OTHER_BOT}]"),
+        0,
+        "o/r",
+    );
+    let calls = &out["calls"];
     assert_eq!(calls[1][0], "create");
     assert_eq!(calls[1][1], 7);
     assert_eq!(calls.as_array().unwrap().len(), 2);
+
+    // comment: false still writes the job summary (whatever --format the log uses).
+    let mut quiet = env.to_vec();
+    quiet.push(("ROA_DIFF_POST_COMMENT", "false"));
+    let (out, summary) = report_step(&dir, &quiet, "[]", 0, "o/r");
+    assert_eq!(out["calls"], serde_json::json!([]));
+    assert_eq!(summary, "<!-- roa-diff:report -->\nreport\n");
+}
+
+#[test]
+fn action_report_step_replaces_a_green_comment_when_the_check_errors() {
+    let dir = scratch("comment-errored");
+    let stderr_file = dir.join("stderr.txt");
+    std::fs::write(
+        &stderr_file,
+        "roa-diff: error: manifest.yml:3: key ```\n# injected heading\n",
+    )
+    .unwrap();
+    let stderr_path = stderr_file.to_string_lossy().into_owned();
+    let env = [
+        ("ROA_DIFF_STATUS", "2"),
+        ("ROA_DIFF_REPORT", "/nonexistent"),
+        ("ROA_DIFF_STDERR", stderr_path.as_str()),
+    ];
+    let (out, summary) = report_step(&dir, &env, &format!("[{MARKED_BY_BOT}]"), 0, "o/r");
+    let calls = &out["calls"];
+    assert_eq!(calls[1][0], "update");
+    assert_eq!(calls[1][1], 2);
+    let body = calls[1][2].as_str().unwrap();
+    assert!(
+        body.starts_with("<!-- roa-diff:report -->\n## roa-diff: the check errored (exit 2)"),
+        "{body}"
+    );
+    // The error text sits in a fence longer than its backtick runs, so it cannot break out.
+    assert!(
+        body.contains(
+            "````text\nroa-diff: error: manifest.yml:3: key ```\n# injected heading\n````\n"
+        ),
+        "{body}"
+    );
+    assert_eq!(summary, body);
+}
+
+#[test]
+fn action_report_step_on_a_fork_skips_the_comment_and_says_why_in_the_summary() {
+    let dir = scratch("comment-fork");
+    let report = dir.join("report.md");
+    std::fs::write(&report, "<!-- roa-diff:report -->\nreport\n").unwrap();
+    let report = report.to_string_lossy().into_owned();
+    let env = [
+        ("ROA_DIFF_STATUS", "1"),
+        ("ROA_DIFF_REPORT", report.as_str()),
+    ];
+    let (out, summary) = report_step(&dir, &env, "[]", 403, "stranger/r");
+    assert_eq!(out["calls"].as_array().unwrap().len(), 1, "{out}");
+    let warning = out["warnings"][0].as_str().unwrap();
+    assert!(warning.contains("fork stranger/r"), "{warning}");
+    assert!(
+        summary.starts_with("<!-- roa-diff:report -->\nreport\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("**No pull-request comment:** this pull request comes from the fork stranger/r, and GitHub gives its workflows a read-only token"),
+        "{summary}"
+    );
+}
+
+/// Fenced blocks are balanced: an even number of fence lines (the report's fences are
+/// backtick runs of three or more at the start of a line).
+fn fences_balanced(text: &str) -> bool {
+    text.lines().filter(|l| l.starts_with("```")).count() % 2 == 0
+}
+
+#[test]
+fn action_report_step_cuts_comment_and_summary_outside_fenced_blocks() {
+    let dir = scratch("comment-truncate");
+    // Sections of a table row and a fenced context block each, past both limits.
+    let mut text = String::from("<!-- roa-diff:report -->\n## MAJOR update\n\n");
+    let mut i = 0;
+    while text.len() < 1_200_000 {
+        text.push_str(&format!(
+            "| `egress-added` | **major** | `https://h{i}.example.com` |\n\n```yaml\n"
+        ));
+        for line in 0..40 {
+            text.push_str(&format!("  - address: https://h{i}-{line}.example.com\n"));
+        }
+        text.push_str("```\n\n");
+        i += 1;
+    }
+    let report = dir.join("report.md");
+    std::fs::write(&report, &text).unwrap();
+    let report = report.to_string_lossy().into_owned();
+    let env = [
+        ("ROA_DIFF_STATUS", "1"),
+        ("ROA_DIFF_REPORT", report.as_str()),
+    ];
+    let (out, summary) = report_step(&dir, &env, "[]", 0, "o/r");
+    let body = out["calls"][1][2].as_str().unwrap();
+    assert!(
+        body.len() <= 65_000 && body.len() > 60_000,
+        "{}",
+        body.len()
+    );
+    assert!(fences_balanced(body));
+    assert!(body.ends_with("*(truncated: the job summary has the full report)*\n"));
+    assert!(text.starts_with(&body[..body.len() - 60]));
+    assert!(
+        summary.len() < 1024 * 1024 && summary.len() > 1_000_000,
+        "{}",
+        summary.len()
+    );
+    assert!(fences_balanced(&summary));
+    assert!(summary.contains("truncated to fit the job summary"));
+}
+
+/// Files a user reads or runs that name the product's home.
+fn published_texts() -> Vec<(String, String)> {
+    let mut files = vec![
+        "README.md".to_string(),
+        "action.yml".to_string(),
+        ".pre-commit-hooks.yaml".to_string(),
+    ];
+    for dir in [
+        "docs",
+        "npm",
+        "npm/roa-diff",
+        "scripts",
+        ".github/workflows",
+    ] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                files.push(path.strip_prefix(root()).unwrap().display().to_string());
+            }
+        }
+    }
+    files.into_iter().map(|f| (read(&f), f)).collect()
+}
+
+#[test]
+fn one_name_everywhere_and_no_placeholder() {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert_eq!(repository, "https://github.com/roa-diff/roa-diff");
+    assert_eq!(env!("CARGO_PKG_HOMEPAGE"), repository);
+    let version = env!("CARGO_PKG_VERSION");
+    for (text, file) in published_texts() {
+        assert!(
+            !text.contains("OWNER/"),
+            "{file} holds the OWNER placeholder"
+        );
+        for (at, _) in text.match_indices("github.com/") {
+            let rest = &text[at + "github.com/".len()..];
+            let repo: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "-_./".contains(*c))
+                .collect();
+            if repo.split('/').nth(1) == Some("roa-diff") {
+                assert!(
+                    repo.starts_with("roa-diff/roa-diff"),
+                    "{file}: github.com/{repo} is not {repository}"
+                );
+            }
+        }
+        // Pinned releases in recipes are this version, so they exist once it is tagged.
+        for (at, _) in text.match_indices("roa-diff/roa-diff@v") {
+            let pin: String = text[at + "roa-diff/roa-diff@v".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            assert_eq!(pin.trim_end_matches('.'), version, "{file}: @v{pin}");
+        }
+    }
 }

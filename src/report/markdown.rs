@@ -33,18 +33,12 @@ impl Default for MarkdownOptions {
     }
 }
 
-/// Where roa-diff is published, when Cargo.toml names no `repository`.
-const PUBLISHED_REPOSITORY: &str = "https://github.com/roa-diff/roa-diff";
-
-/// docs/rules.md at this binary's own version tag in the published repository: an absolute
-/// URL, so rule links in PR comments, SARIF and annotations resolve anywhere.
+/// docs/rules.md at this binary's own version tag in the repository Cargo.toml names: an
+/// absolute URL, so rule links in PR comments, SARIF and annotations resolve anywhere.
 pub fn default_rules_url() -> String {
-    let repository = option_env!("CARGO_PKG_REPOSITORY")
-        .filter(|r| !r.is_empty())
-        .unwrap_or(PUBLISHED_REPOSITORY);
     format!(
         "{}/blob/v{}/docs/rules.md",
-        repository.trim_end_matches('/'),
+        env!("CARGO_PKG_REPOSITORY").trim_end_matches('/'),
         env!("CARGO_PKG_VERSION")
     )
 }

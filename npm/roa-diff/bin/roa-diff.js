@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Runs the roa-diff binary of the optional dependency for this platform (@roa-diff/OS-ARCH),
+// passing arguments, stdin/stdout/stderr, the exit status and signals through unchanged.
+// Plain Node and no dependencies: it must work after `npm install --ignore-scripts`.
+'use strict';
+
+const { spawn } = require('child_process');
+const path = require('path');
+
+const platform = `${process.platform}-${process.arch}`;
+const pkg = `@roa-diff/${platform}`;
+const exe = process.platform === 'win32' ? 'roa-diff.exe' : 'roa-diff';
+const { optionalDependencies = {} } = require('../package.json');
+
+function fail(message) {
+  process.stderr.write(`roa-diff: error: ${message}\n`);
+  process.exit(2);
+}
+
+if (!(pkg in optionalDependencies)) {
+  fail(`no prebuilt roa-diff for ${platform}; build it from source: cargo install --locked roa-diff`);
+}
+let binary;
+try {
+  binary = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'bin', exe);
+} catch (_) {
+  fail(`the package ${pkg} that holds the binary for ${platform} is not installed; reinstall roa-diff without --omit=optional / --no-optional`);
+}
+
+const child = spawn(binary, process.argv.slice(2), { stdio: 'inherit', windowsHide: true });
+// A signal sent to this process (a CI timeout, `kill`) goes on to the binary; the binary's end
+// decides ours. Ctrl-C reaches both through the terminal's process group.
+const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'].filter((s) => process.platform !== 'win32' || s !== 'SIGQUIT');
+const forward = (signal) => child.kill(signal);
+for (const signal of forwarded) process.on(signal, forward);
+child.on('error', (err) => fail(`cannot run ${binary}: ${err.message}`));
+child.on('exit', (code, signal) => {
+  for (const s of forwarded) process.removeListener(s, forward);
+  if (signal) {
+    // Die of the same signal, so the caller sees what the binary saw.
+    process.kill(process.pid, signal);
+  } else {
+    process.exit(code);
+  }
+});
