@@ -60,14 +60,14 @@ fn commits_that_changed_a_manifest_newest_first_along_first_parents() {
         vec!["reindent", "merge feature", "add a function", "first"],
         "newest first, first parents only, docs-only commits left out"
     );
-    // The first release adds a scope: major.
+    // The commit that adds the manifest is a first release (SPEC §3), never "major" or "kept".
     assert_eq!(
         field(&rows, "update"),
-        vec!["none", "major", "minor", "major"]
+        vec!["none", "major", "minor", "first-release"]
     );
     assert_eq!(
         field(&rows, "roa"),
-        vec!["still-ineligible", "lost", "kept", "kept"]
+        vec!["still-ineligible", "lost", "kept", "first-release"]
     );
     assert_eq!(rows[1]["rules"], serde_json::json!(["remote-added"]));
     assert_eq!(rows[1]["short"], r.short("HEAD~1"));
@@ -86,7 +86,10 @@ fn commits_that_changed_a_manifest_newest_first_along_first_parents() {
         "{first}"
     );
     assert!(
-        out.lines().last().unwrap().contains("2024-03-01  major"),
+        out.lines()
+            .last()
+            .unwrap()
+            .contains("2024-03-01  first-release"),
         "{out}"
     );
 

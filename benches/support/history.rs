@@ -16,7 +16,7 @@ mod generate;
 pub struct Version {
     pub subject: String,
     pub text: String,
-    /// Against the previous version. The first version is a first release: major, with a rule
+    /// Against the previous version. The first version is a first release (`first-release`), with a rule
     /// for each part of the manifest, left out of `rules` (empty).
     pub update: &'static str,
     pub rules: &'static [&'static str],
@@ -44,7 +44,7 @@ pub fn versions(count: usize) -> Vec<Version> {
     for i in 0..count {
         let (subject, update, rules): (String, &'static str, &'static [&'static str]) =
             match (i, i % 6) {
-                (0, _) => ("first release".into(), "major", &[]),
+                (0, _) => ("first release".into(), "first-release", &[]),
                 (_, 1) => {
                     egress = Some(i);
                     (

@@ -405,9 +405,19 @@ fn summarize(pair: &Pair) -> Summary {
         Pair::Both(old, new) => (Some(&old.loaded.model), new),
     };
     let verdict = verdict(old, &new.loaded.model);
+    // A manifest with no predecessor is a first release, not an update (SPEC §3, §4).
+    let first_release = old.is_none();
     Summary {
-        update: Some(verdict.update),
-        roa: Some(verdict.roa),
+        update: Some(if first_release {
+            UpdateLevel::FirstRelease
+        } else {
+            verdict.update
+        }),
+        roa: Some(if first_release {
+            RoaChange::FirstRelease
+        } else {
+            verdict.roa
+        }),
         changes: verdict
             .changes
             .into_iter()

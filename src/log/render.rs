@@ -83,18 +83,13 @@ pub fn commit_json(entry: &CommitEntry) -> String {
 fn app_line(app: &AppChange) -> String {
     let what = match app.status {
         crate::report::apps::AppStatus::Removed => "removed".to_string(),
-        status => {
-            format!(
-                "{} {} [{}]",
-                update_text(app.summary.update),
-                roa_text(app.summary.roa),
-                rule_ids(std::slice::from_ref(app)).join(", ")
-            ) + if status == crate::report::apps::AppStatus::Added {
-                " (first release)"
-            } else {
-                ""
-            }
-        }
+        // An added app reads `first-release first-release [...]`: its summary says so.
+        _ => format!(
+            "{} {} [{}]",
+            update_text(app.summary.update),
+            roa_text(app.summary.roa),
+            rule_ids(std::slice::from_ref(app)).join(", ")
+        ),
     };
     format!("{}: {what}", sanitize(&app.path))
 }
