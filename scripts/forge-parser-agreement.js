@@ -65,7 +65,9 @@ function firstDifference(a, b, at) {
   return `${at || "(root)"}: roa-diff ${short(a)}, Forge ${short(b)}`;
 }
 
-console.warn = () => {}; // yaml's warnings (unknown tags and such) do not change its value
+// yaml's warnings (unknown tags, ambiguous anchors) do not change its value.
+console.warn = () => {};
+process.removeAllListeners("warning");
 let agree = 0;
 const disagreements = [];
 inputs.forEach((input, i) => {

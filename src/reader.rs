@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::panic::AssertUnwindSafe;
 
 use libyaml_safer::{Encoding, Event, EventData, Parser, ScalarStyle};
@@ -51,7 +51,9 @@ pub fn read(
     let end: &[u8] = if text.ends_with('\n') { b"" } else { b"\n" };
     let mut parser = Parser::new();
     parser.set_encoding(Encoding::Utf8);
-    parser.set_input(text.as_bytes().chain(end));
+    // In small pieces: the parser decodes all that its input offers into a queue of `char`s
+    // (4 bytes each), which for the whole text would be 4 times its size.
+    parser.set_input(BufReader::with_capacity(8192, text.as_bytes().chain(end)));
     let mut builder = Builder::new(text, max_nodes, lines);
     builder.added_break = (!end.is_empty()).then_some(text.len());
     // Its few other panics (a tag followed by `,` in a flow collection, upstream issue 7; a
