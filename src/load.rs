@@ -1,7 +1,8 @@
-//! Reading one manifest: bytes to text, text to a YAML value (serde_yaml), `${VAR}`
+//! Reading one manifest: bytes to text, text to a YAML value ([`crate::reader`]), `${VAR}`
 //! interpolation, and a typed cursor over the result that reports errors with file, line and
 //! key path.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -9,7 +10,7 @@ use std::path::Path;
 use serde_yaml::Value;
 
 use crate::error::{Error, Result};
-use crate::spans::{first_duplicate_key, positions_within_limits, PosRef, Positions};
+use crate::spans::{PosRef, Positions};
 
 /// Default refusal threshold for one manifest. Real manifests are a few KB.
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -23,10 +24,8 @@ pub struct LoadOptions {
     /// (`crate::trust::allowed_env`); never the whole environment, which holds CI secrets.
     pub env: BTreeMap<String, String>,
     pub max_bytes: u64,
-    /// Whether to find line numbers (the position pass, [`crate::spans`]), about a third of
-    /// the time of a load. `roa-diff log` prints no lines and turns it off; a manifest that
-    /// fails to load is then read again with lines (`report::load_manifest`), so its error
-    /// names its line all the same.
+    /// Whether to record the line of every node ([`crate::spans`]). `roa-diff log` prints no
+    /// lines and turns it off; errors name their line either way.
     pub lines: bool,
 }
 
@@ -180,51 +179,13 @@ impl Document {
 
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
     let max_nodes = crate::limits::max_nodes(options.max_bytes);
-    // The one-pass reader answers for the ordinary manifest; anything else (every text that
-    // fails, every limit, tags, several documents) takes the full path below.
-    let (value, positions) = match crate::reader::read(&source.text, max_nodes, options.lines) {
-        Some(read) => read,
-        None => parse_full(source, options, max_nodes)?,
-    };
+    let (value, positions) = crate::reader::read(&source.text, max_nodes, options.lines)
+        .map_err(|e| Error::new(source.name.clone(), e.message).at(Some(e.line)))?;
     document_from_value(source, options, value, positions)
 }
 
-/// The full path: one yaml-rust2 pass checks the input limits and, when wanted, records line
-/// numbers; only then does serde_yaml (the parser of record) build the value, or say why not.
-pub fn parse_full(
-    source: &Source,
-    options: &LoadOptions,
-    max_nodes: u64,
-) -> Result<(Value, Option<Positions>)> {
-    let positions = if options.lines {
-        // Where yaml-rust2 reads anchor names on past where libyaml (the parser of record)
-        // ends them, its lines belong to another tree: none are given (a fuzz finding).
-        positions_within_limits(source, max_nodes)?
-            .filter(|_| !crate::reader::anchor_names_differ(&source.text))
-    } else {
-        crate::limits::check(source, max_nodes)?;
-        None
-    };
-    let parsed = serde_yaml::from_str::<Value>(&source.text);
-    let value = parsed.map_err(|e| {
-        let mut line = e.location().map(|l| l.line());
-        if e.to_string().contains("duplicate entry") {
-            // serde_yaml points at the mapping; point at the repeated key instead.
-            if let Some((_, l)) = positions.as_ref().and_then(first_duplicate_key) {
-                line = Some(l);
-            }
-        }
-        let mut message = e.to_string();
-        // serde_yaml appends the position; we print it in front, once.
-        if let Some(cut) = message.find(" at line ") {
-            message.truncate(cut);
-        }
-        Error::new(source.name.clone(), format!("invalid YAML: {message}")).at(line)
-    })?;
-    Ok((value, positions))
-}
-
-/// The checks and `${VAR}` interpolation that follow a parse, whichever path gave it.
+/// The checks and `${VAR}` interpolation that follow a parse (of the whole text, or of its
+/// sections: [`crate::sections`]).
 pub(crate) fn document_from_value(
     source: &Source,
     options: &LoadOptions,
@@ -345,10 +306,15 @@ fn substitute(text: &str, values: &BTreeMap<String, String>) -> String {
 /// A mapping key as the model reads it: a string, or a number or boolean as written (`None` for
 /// any other key, which the model refuses).
 pub fn key_text(key: &Value) -> Option<String> {
+    key_str(key).map(Cow::into_owned)
+}
+
+/// [`key_text`], borrowed when the key is a string.
+pub(crate) fn key_str(key: &Value) -> Option<Cow<'_, str>> {
     match key {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         _ => None,
     }
 }
@@ -598,6 +564,18 @@ mod tests {
         assert_eq!(e.line, Some(2));
         let e = doc("a: 1\n---\nb: 2\n").unwrap_err();
         assert!(e.to_string().contains("more than one document"), "{e}");
+        assert_eq!(e.line, Some(2));
+        let e = doc("a: [1,\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m.yml:2: invalid YAML: did not find expected node content"
+        );
+        // Lines count `\n` only: a Unicode line break inside a value does not move them.
+        let e = doc("a: 'x\u{2028}y'\nb: 1\nb: 2\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m.yml:3: invalid YAML: duplicate entry with key \"b\""
+        );
         assert!(doc("# only a comment\n").unwrap().value.is_null());
         let e = doc("- a\n").unwrap_err();
         assert!(e.to_string().contains("must be a mapping"), "{e}");
@@ -615,7 +593,8 @@ mod tests {
         let root = d.root();
         let remotes = root.field("remotes").unwrap().unwrap();
         assert_eq!(remotes.line, Some(first));
-        assert_eq!(remotes.seq().unwrap()[0].line, Some(first + 2));
+        // An anchored item starts at its anchor.
+        assert_eq!(remotes.seq().unwrap()[0].line, Some(first + 1));
         let aliased = root.at_path(&["other", "baseUrl"]).unwrap().unwrap();
         assert_eq!(aliased.line, Some(first + 3));
         let e = doc(&format!("{head}a: 1\npadding: 2\n")).unwrap_err();

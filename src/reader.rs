@@ -1,314 +1,149 @@
-//! One pass over a manifest that yields both its value and its line numbers.
+//! The one reader of a manifest: one pass of an event parser builds the value, the line of
+//! every node and the input limits ([`crate::limits`]) together, on every input.
 //!
-//! serde_yaml is the parser of record, and it exposes no positions; the full path of
-//! [`crate::load`] therefore reads each text twice (yaml-rust2 for lines and input limits,
-//! then serde_yaml). This module reads it once, with **the same parser serde_yaml uses**
-//! (unsafe-libyaml, a translation of libyaml), and builds the `serde_yaml::Value` exactly as
-//! serde_yaml's own `Value` deserializer would, with the positions beside it.
+//! The parser is libyaml-safer, a safe Rust port of libyaml, which serde_yaml parses with: the
+//! grammar (what is valid, where a scalar ends) is serde_yaml's, and the value is built as
+//! serde_yaml's `Value` deserializer builds it (its plain-scalar and tag rules are copied
+//! below). serde_yaml stays the value type and a strict test oracle
+//! (`harness::reader_agrees`): the same value, or both refuse, but for the intended
+//! differences listed in docs/hardening.md (input limits, an anchor defined twice, serde_yaml's
+//! alias repetition limit).
 //!
-//! It is a fast path, not a second parser of record: it only answers for the plain shape a
-//! manifest has (one document, no tags, no anchor defined twice, within the input limits, no
-//! duplicate keys) and returns `None` for everything else, including every text serde_yaml
-//! would reject and the few shapes where yaml-rust2 (whose lines the full path reports) reads
-//! a different tree, so that the full path gives its verdict, its error message and its lines. Its answers are checked against the full path
-//! (value and every line) on the corpus, the fixture cases, the fuzz inputs and generated
-//! documents (`tests/reader_equivalence.rs`, the `read_manifest` fuzz target).
+//! Every text gets an answer: its value, or one error with the line it happened on. Lines are
+//! counted from each event's byte offset by `\n` only (a lone `\r` is already a `\n`, see
+//! `load::source_from_bytes`), so they are the lines every other tool shows, whatever Unicode
+//! line breaks the text holds. A node's line is where its event starts: an anchor or tag
+//! before the node, a block scalar's `|` or `>` header.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::ffi::CStr;
-use std::mem::MaybeUninit;
+use std::io::{BufReader, Read};
+use std::panic::AssertUnwindSafe;
 
+use libyaml_safer::{Encoding, Event, EventData, Parser, ScalarStyle};
+use serde_yaml::value::{Tag, TaggedValue};
 use serde_yaml::{Mapping, Value};
-use unsafe_libyaml as unsafe_sys;
 
-use crate::limits::MAX_DEPTH;
+use crate::limits::{self, MAX_DEPTH, MAX_TAG_BYTES};
+use crate::load::key_str;
 use crate::spans::{Positions, PositionsBuilder};
 
-/// serde_yaml refuses a document whose alias replays exceed this many times its event count
-/// (its "repetition limit"); the fast path leaves such documents to it.
-const SERDE_YAML_REPETITION_FACTOR: u64 = 100;
+/// Why a text does not read: the whole message (`invalid YAML: ...`, or a limit's) and the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadError {
+    pub line: usize,
+    pub message: String,
+}
 
-/// The value of the single document in `text` and, when `lines` is set, its position tree;
-/// `None` when the text is not one the fast path answers for (see the module docs).
-pub fn read(text: &str, max_nodes: u64, lines: bool) -> Option<(Value, Option<Positions>)> {
-    if yaml_rust2_reads_differently(text) {
-        return None;
-    }
-    let mut parser = LibyamlParser::new(text);
+/// A failure inside the builder: the byte offset it happened at, and the message.
+type Failure = (usize, String);
+
+/// The value of the single document in `text` (null for no document) and, when `lines` is
+/// set, the line of each of its nodes; or why it does not read.
+pub fn read(
+    text: &str,
+    max_nodes: u64,
+    lines: bool,
+) -> Result<(Value, Option<Positions>), ReadError> {
+    // libyaml-safer 0.3.0 panics where a block scalar's last line ends the text without a line
+    // break (libyaml reads a NUL there; upstream issue 6): the parser is given one, and the
+    // builder takes it back out of the scalar it lands in.
+    let end: &[u8] = if text.ends_with('\n') { b"" } else { b"\n" };
+    let mut parser = Parser::new();
+    parser.set_encoding(Encoding::Utf8);
+    // In small pieces: the parser decodes all that its input offers into a queue of `char`s
+    // (4 bytes each), which for the whole text would be 4 times its size.
+    parser.set_input(BufReader::with_capacity(8192, text.as_bytes().chain(end)));
     let mut builder = Builder::new(text, max_nodes, lines);
-    loop {
-        let event = parser.next()?;
-        if builder.take(event)? {
-            break;
+    builder.added_break = (!end.is_empty()).then_some(text.len());
+    // Its few other panics (a tag followed by `,` in a flow collection, upstream issue 7; a
+    // `%`-escaped surrogate in a tag) are refusals too, never a crash.
+    let mut last = 0;
+    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| loop {
+        let event = parser.parse().map_err(|e| syntax_error(text, &e))?;
+        last = usize::try_from(event.start_mark.index).unwrap_or(usize::MAX);
+        match builder.take(event) {
+            Ok(false) => {}
+            Ok(true) => return Ok(()),
+            Err((offset, message)) => {
+                return Err(ReadError {
+                    line: line_at(text, offset),
+                    message,
+                })
+            }
         }
-    }
-    builder.finish()
-}
-
-/// Characters that libyaml and yaml-rust2 (whose lines the full path reports) read differently,
-/// so the two build different trees (fuzz findings): NEL, LS and PS, line breaks to libyaml
-/// and text to yaml-rust2; a byte-order mark at the start of a line, skipped by libyaml and
-/// text to yaml-rust2.
-fn yaml_rust2_reads_differently(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    // Only these lead bytes can start one of the characters (a cheap test on the hot path).
-    (0..bytes.len()).any(|i| match bytes[i] {
-        0xC2 | 0xE2 => unicode_line_break_at(bytes, i),
-        0xEF => i > 0 && bytes[i - 1] == b'\n' && bytes[i..].starts_with("\u{feff}".as_bytes()),
-        _ => false,
-    })
-}
-
-/// Whether libyaml reads `b` as part of an anchor (or alias) name.
-pub(crate) fn anchor_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
-}
-
-/// Bytes that end an anchor name for libyaml but not for yaml-rust2, which reads on.
-const ANCHOR_NAME_ONLY_TO_YAML_RUST2: &[u8] = b":?%@`";
-
-/// Whether an anchor (`&` and a name libyaml reads) is followed by a byte that yaml-rust2
-/// still reads as part of its name: yaml-rust2 then reads another tree, and the lines it gives
-/// belong to that tree (`&a:b` is anchor `a` and scalar `:b` to libyaml, anchor `a:b` and an
-/// empty node to yaml-rust2, a fuzz finding). A `&` inside text can look the same; that only
-/// costs line numbers.
-pub(crate) fn anchor_names_differ(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        b == b'&' && {
-            let name = bytes[i + 1..]
-                .iter()
-                .take_while(|&&b| anchor_name_byte(b))
-                .count();
-            name > 0
-                && bytes
-                    .get(i + 1 + name)
-                    .is_some_and(|b| ANCHOR_NAME_ONLY_TO_YAML_RUST2.contains(b))
-        }
-    })
-}
-
-/// Whether a NEL, LS or PS (line breaks to libyaml, in UTF-8) starts at byte `i`.
-pub(crate) fn unicode_line_break_at(bytes: &[u8], i: usize) -> bool {
-    let rest = &bytes[i..];
-    rest.starts_with("\u{85}".as_bytes())
-        || rest.starts_with("\u{2028}".as_bytes())
-        || rest.starts_with("\u{2029}".as_bytes())
-}
-
-/// What the builder needs of one libyaml event.
-enum Event<'a> {
-    StreamStart,
-    StreamEnd,
-    DocumentStart,
-    DocumentEnd,
-    Alias {
-        anchor: &'a [u8],
-    },
-    Scalar {
-        anchor: Option<&'a [u8]>,
-        value: &'a [u8],
-        plain: bool,
-        /// Literal (`|`) or folded (`>`).
-        block: bool,
-        line: usize,
-        /// Byte offset just past the anchor (properties), for the content's line.
-        after_anchor: usize,
-    },
-    /// A sequence or (`mapping`) a mapping starts.
-    CollectionStart {
-        mapping: bool,
-        /// `[...]` or `{...}`.
-        flow: bool,
-        anchor: Option<&'a [u8]>,
-        line: usize,
-        after_anchor: usize,
-    },
-    SequenceEnd,
-    MappingEnd,
-    /// A tag, or anything else the fast path does not answer for.
-    Unsupported,
-}
-
-/// A libyaml parser over borrowed text. libyaml keeps a pointer to its own struct (the input
-/// handler's data), so the struct lives in a box and never moves.
-struct LibyamlParser<'a> {
-    sys: Box<MaybeUninit<unsafe_sys::yaml_parser_t>>,
-    /// The current event, kept until the next call so that borrowed slices stay valid.
-    event: Option<Box<MaybeUninit<unsafe_sys::yaml_event_t>>>,
-    text: &'a str,
-    /// After a parse error libyaml must not be asked again.
-    failed: bool,
-}
-
-impl<'a> LibyamlParser<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut sys = Box::new(MaybeUninit::<unsafe_sys::yaml_parser_t>::uninit());
-        let ptr = sys.as_mut_ptr();
-        // SAFETY: `ptr` points at boxed, writable memory that initialize zeroes and fills (it
-        // cannot fail: allocation failure aborts); the input outlives the parser (both are tied
-        // to 'a, and Drop deletes the parser).
-        unsafe {
-            let _always_ok = unsafe_sys::yaml_parser_initialize(ptr);
-            unsafe_sys::yaml_parser_set_encoding(ptr, unsafe_sys::YAML_UTF8_ENCODING);
-            unsafe_sys::yaml_parser_set_input_string(ptr, text.as_ptr(), text.len() as _);
-        }
-        LibyamlParser {
-            sys,
-            event: None,
-            text,
-            failed: false,
-        }
-    }
-
-    /// The next event, or `None` on a parse error (the full path reports it).
-    fn next(&mut self) -> Option<Event<'_>> {
-        if self.failed {
-            return None;
-        }
-        self.release_event();
-        let mut event = Box::new(MaybeUninit::<unsafe_sys::yaml_event_t>::uninit());
-        // SAFETY: the parser was initialized in `new` and has not failed; on success libyaml
-        // has written the event, which is deleted in `release_event`.
-        let ok = unsafe {
-            !unsafe_sys::yaml_parser_parse(self.sys.as_mut_ptr(), event.as_mut_ptr()).fail
-        };
-        if !ok {
-            self.failed = true;
-            return None;
-        }
-        self.event = Some(event);
-        let event = self.event.as_ref().map(|e| e.as_ptr())?;
-        // SAFETY: the event was written by yaml_parser_parse; its strings live until it is
-        // deleted, which happens only on the next call or on drop, after the borrow ends.
-        Some(unsafe { convert(&*event, self.text) })
-    }
-
-    fn release_event(&mut self) {
-        if let Some(mut event) = self.event.take() {
-            // SAFETY: the event was written by a successful yaml_parser_parse.
-            unsafe { unsafe_sys::yaml_event_delete(event.as_mut_ptr()) };
-        }
+    }));
+    match parsed {
+        Ok(result) => result.map(|()| builder.finish()),
+        Err(_) => Err(ReadError {
+            line: line_at(text, last),
+            message: invalid("the YAML parser cannot read this text (a malformed tag?)"),
+        }),
     }
 }
 
-impl Drop for LibyamlParser<'_> {
-    fn drop(&mut self) {
-        self.release_event();
-        // SAFETY: initialized in `new`, deleted once.
-        unsafe { unsafe_sys::yaml_parser_delete(self.sys.as_mut_ptr()) };
-    }
+/// The line (from 1) that byte `offset` is on.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-/// # Safety
-/// `event` must have been written by a successful `yaml_parser_parse` and not yet deleted.
-unsafe fn convert<'e>(event: &'e unsafe_sys::yaml_event_t, text: &str) -> Event<'e> {
-    let line = event.start_mark.line as usize + 1;
-    let after_anchor = |anchor: Option<&[u8]>| match anchor {
-        // `&name` or `*name` starts the event.
-        Some(a) => (event.start_mark.index as usize + 1 + a.len()).min(text.len()),
-        None => event.start_mark.index as usize,
+/// The parser's own refusal, named as serde_yaml names it (its problem, without position).
+fn syntax_error(text: &str, e: &libyaml_safer::Error) -> ReadError {
+    let offset = match e.problem_mark() {
+        Some(mark) => usize::try_from(mark.index).unwrap_or(usize::MAX),
+        // The reader refuses a character libyaml does not read at all; the error does not
+        // say where, so find it.
+        None => text
+            .char_indices()
+            .find(|&(_, c)| !yaml_printable(c))
+            .map_or(text.len(), |(i, _)| i),
     };
-    // libyaml ends an anchor name at the first character that is not alphanumeric, `-` or `_`;
-    // yaml-rust2 (whose lines the full path reports) reads on through `:`, `?`, `%`, `@` and
-    // `` ` `` (so `&a:b c` is a different tree to each): such texts go the full path.
-    let names_agree = |anchor: Option<&[u8]>| {
-        anchor.is_none()
-            || !text
-                .as_bytes()
-                .get(after_anchor(anchor))
-                .is_some_and(|&b| ANCHOR_NAME_ONLY_TO_YAML_RUST2.contains(&b))
-    };
-    let anchor_of = |ptr: *const u8| {
-        let anchor = unsafe { c_bytes(ptr) };
-        names_agree(anchor).then_some(anchor)
-    };
-    match event.type_ {
-        unsafe_sys::YAML_STREAM_START_EVENT => Event::StreamStart,
-        unsafe_sys::YAML_STREAM_END_EVENT => Event::StreamEnd,
-        unsafe_sys::YAML_DOCUMENT_START_EVENT => Event::DocumentStart,
-        unsafe_sys::YAML_DOCUMENT_END_EVENT => Event::DocumentEnd,
-        unsafe_sys::YAML_ALIAS_EVENT => match anchor_of(unsafe { event.data.alias.anchor }) {
-            Some(Some(anchor)) => Event::Alias { anchor },
-            _ => Event::Unsupported,
-        },
-        unsafe_sys::YAML_SCALAR_EVENT => {
-            let data = unsafe { event.data.scalar };
-            if !data.tag.is_null() {
-                return Event::Unsupported;
-            }
-            let Some(anchor) = anchor_of(data.anchor) else {
-                return Event::Unsupported;
-            };
-            let value = if data.length == 0 {
-                &[][..]
-            } else {
-                unsafe { std::slice::from_raw_parts(data.value, data.length as usize) }
-            };
-            Event::Scalar {
-                anchor,
-                value,
-                plain: data.style == unsafe_sys::YAML_PLAIN_SCALAR_STYLE,
-                block: matches!(
-                    data.style,
-                    unsafe_sys::YAML_LITERAL_SCALAR_STYLE | unsafe_sys::YAML_FOLDED_SCALAR_STYLE
-                ),
-                line,
-                after_anchor: after_anchor(anchor),
-            }
-        }
-        unsafe_sys::YAML_SEQUENCE_START_EVENT | unsafe_sys::YAML_MAPPING_START_EVENT => {
-            let mapping = event.type_ == unsafe_sys::YAML_MAPPING_START_EVENT;
-            let (tag, anchor, flow) = if mapping {
-                let data = unsafe { event.data.mapping_start };
-                let flow = data.style == unsafe_sys::YAML_FLOW_MAPPING_STYLE;
-                (data.tag, data.anchor, flow)
-            } else {
-                let data = unsafe { event.data.sequence_start };
-                let flow = data.style == unsafe_sys::YAML_FLOW_SEQUENCE_STYLE;
-                (data.tag, data.anchor, flow)
-            };
-            if !tag.is_null() {
-                return Event::Unsupported;
-            }
-            let Some(anchor) = anchor_of(anchor) else {
-                return Event::Unsupported;
-            };
-            Event::CollectionStart {
-                mapping,
-                flow,
-                anchor,
-                line,
-                after_anchor: after_anchor(anchor),
-            }
-        }
-        unsafe_sys::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
-        unsafe_sys::YAML_MAPPING_END_EVENT => Event::MappingEnd,
-        _ => Event::Unsupported,
+    ReadError {
+        line: line_at(text, offset),
+        message: format!("invalid YAML: {}", e.problem()),
     }
 }
 
-/// # Safety
-/// `ptr` is null or a NUL-terminated string that outlives `'e`.
-unsafe fn c_bytes<'e>(ptr: *const u8) -> Option<&'e [u8]> {
-    if ptr.is_null() {
-        None
-    } else {
-        Some(unsafe { CStr::from_ptr(ptr.cast()) }.to_bytes())
+/// Whether libyaml reads `c` at all (YAML 1.1's printable set; its reader refuses any other
+/// character, even in a comment).
+pub(crate) fn yaml_printable(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+fn invalid(message: impl std::fmt::Display) -> String {
+    format!("invalid YAML: {message}")
+}
+
+/// Line numbers by byte offset: where each line starts, searched by halves.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let breaks = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+        LineStarts(
+            std::iter::once(0)
+                .chain(breaks.map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
     }
 }
 
-/// A node that is finished: its value, position, and what serde_yaml's limits see of it.
+/// A finished node: its value, its line node, and what the limits see of it.
 #[derive(Clone)]
 struct Built {
     value: Value,
     /// Its node in the position arena, when lines are wanted.
     pos: Option<u32>,
-    /// Nodes, aliases counted at their expanded size (as [`crate::limits::Counter`] counts).
+    /// Nodes in it, aliases counted at their expanded size.
     nodes: u64,
-    /// Alias replays serde_yaml makes to build it (its repetition limit counts these).
-    replays: u64,
-    /// Levels of nesting inside it, aliases expanded (serde_yaml's recursion limit).
+    /// Levels of nesting inside it, aliases expanded.
     height: usize,
 }
 
@@ -316,141 +151,125 @@ enum Container {
     Seq(Vec<Value>),
     Map {
         map: Mapping,
-        /// A key read, waiting for its value.
-        key: Option<Value>,
+        /// A key read, waiting for its value, and where it starts.
+        key: Option<(Value, usize)>,
     },
 }
 
+/// A sequence or mapping being built.
 struct Open {
     container: Container,
-    /// The anchor's name, when the node has one.
-    anchor: Option<Vec<u8>>,
-    flow: bool,
+    anchor: Option<String>,
+    /// A local tag (`!name`), which makes the value a `Value::Tagged`.
+    tag: Option<Tag>,
     nodes: u64,
-    replays: u64,
     height: usize,
 }
 
-struct Builder<'t> {
-    text: &'t str,
+struct Builder {
     max_nodes: u64,
-    /// The line arena being built, when lines are wanted.
-    positions: Option<PositionsBuilder>,
+    /// The line arena being built and the line table it is built with, when lines are wanted.
+    lines: Option<(LineStarts, PositionsBuilder)>,
     stack: Vec<Open>,
-    /// Each anchor's node; `None` while it is open (an alias to it is recursive).
-    anchors: HashMap<Vec<u8>, Option<Built>>,
+    /// Each anchor's node; `None` while it is open (an alias to it would contain itself).
+    anchors: HashMap<String, Option<Built>>,
     root: Option<Built>,
     documents: usize,
-    /// Events serde_yaml would keep for the document (all but stream and document events).
-    events: u64,
-    /// Nodes so far, aliases expanded.
-    total_nodes: u64,
-    /// Open flow collections (`[...]`, `{...}`) around the current event.
-    flow_open: usize,
+    /// Nodes so far, aliases expanded: counted before an alias's node is copied.
+    nodes: u64,
+    tag_bytes: usize,
+    /// Where the line break given to the parser past the end of the text is, if one was.
+    added_break: Option<usize>,
 }
 
-impl<'t> Builder<'t> {
-    fn new(text: &'t str, max_nodes: u64, lines: bool) -> Self {
+impl Builder {
+    fn new(text: &str, max_nodes: u64, lines: bool) -> Self {
         Builder {
-            text,
             max_nodes,
-            positions: lines.then(PositionsBuilder::default),
+            lines: lines.then(|| (LineStarts::new(text), PositionsBuilder::default())),
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
             documents: 0,
-            events: 0,
-            total_nodes: 0,
-            flow_open: 0,
+            nodes: 0,
+            tag_bytes: 0,
+            added_break: None,
         }
     }
 
-    /// Takes one event: `Some(true)` at the end of the stream, `None` to give up.
-    fn take(&mut self, event: Event<'_>) -> Option<bool> {
-        let finished = match event {
-            Event::StreamStart => return Some(false),
-            Event::StreamEnd => return Some(true),
-            Event::DocumentStart => {
+    /// Takes one event: `Ok(true)` at the end of the stream.
+    fn take(&mut self, event: Event) -> Result<bool, Failure> {
+        let offset = usize::try_from(event.start_mark.index).unwrap_or(usize::MAX);
+        let end = usize::try_from(event.end_mark.index).unwrap_or(usize::MAX);
+        let fail = |message: String| (offset, message);
+        let mapping = matches!(event.data, EventData::MappingStart { .. });
+        match event.data {
+            EventData::StreamEnd => return Ok(true),
+            EventData::DocumentStart { .. } => {
                 self.documents += 1;
-                // A second document: serde_yaml refuses it, the full path says so.
-                return (self.documents == 1).then_some(false);
+                if self.documents > 1 {
+                    return Err(fail(invalid(
+                        "deserializing from YAML containing more than one document is not supported",
+                    )));
+                }
             }
-            Event::DocumentEnd => return Some(false),
-            Event::Unsupported => return None,
-            Event::Alias { anchor } => {
-                self.events += 1;
-                // An unknown anchor, or one whose node is still open (a recursive alias):
-                // serde_yaml refuses both.
-                let nodes = self.anchors.get(anchor)?.as_ref()?.nodes;
+            EventData::StreamStart { .. } | EventData::DocumentEnd { .. } => {}
+            EventData::Alias { anchor } => {
+                let nodes = match self.anchors.get(&anchor) {
+                    None => return Err(fail(invalid("unknown anchor"))),
+                    Some(None) => {
+                        return Err(fail(invalid(format!(
+                            "alias *{anchor} is inside the node it names"
+                        ))))
+                    }
+                    Some(Some(built)) => built.nodes,
+                };
                 // Counted before it is copied: an alias bomb stops here, not in the copy.
-                self.count(nodes)?;
-                let mut built = self.anchors.get(anchor)?.clone()?;
-                built.replays += 1;
-                built
+                self.count(nodes, true).map_err(fail)?;
+                let built = self.anchors.get(&anchor).cloned().flatten();
+                if let Some(built) = built {
+                    self.finish_node(built, offset)?;
+                }
             }
-            Event::Scalar {
+            EventData::Scalar {
                 anchor,
-                value,
-                plain,
-                block,
-                line,
-                after_anchor,
+                tag,
+                mut value,
+                style,
+                ..
             } => {
-                self.events += 1;
-                self.count(1)?;
-                let text = std::str::from_utf8(value).ok()?;
-                let value = if plain {
-                    resolve_plain(text)?
-                } else {
-                    Value::String(text.to_owned())
-                };
-                // The lines yaml-rust2 gives, which the full path reports: a block scalar
-                // starts on its first line of text, an empty one where the next token is.
-                let pos = match self.positions.is_some() {
-                    false => None,
-                    true if block => {
-                        // The header (`|` or `>`) may be lines after the anchor (a fuzz
-                        // finding); its text starts after the header, not after the anchor.
-                        let (line, header) = match anchor {
-                            Some(_) => self.next_token(line, after_anchor)?,
-                            None => (line, after_anchor),
-                        };
-                        Some(self.block_text_line(line, header)?)
-                    }
-                    // yaml-rust2 places an empty value in a flow collection at its `:`, not at
-                    // the next token (a fuzz finding): left to the full path.
-                    true if text.is_empty() && self.flow_open > 0 => return None,
-                    true if anchor.is_some() || text.is_empty() => {
-                        Some(self.content_line(line, after_anchor)?)
-                    }
-                    true => Some(line),
-                };
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                if block && self.added_break.is_some_and(|at| end > at) && value.ends_with('\n') {
+                    value.pop();
+                }
+                self.check_tag(tag.as_deref()).map_err(fail)?;
+                self.count(1, false).map_err(fail)?;
+                let value = scalar_value(value, style == ScalarStyle::Plain, tag)
+                    .map_err(|message| fail(self.at_path(self.stack.len(), &message)))?;
                 let built = Built {
                     value,
-                    pos: pos.and_then(|line| Some(self.positions.as_mut()?.scalar(line))),
+                    pos: self.lines.as_mut().map(|(l, p)| p.scalar(l.line(offset))),
                     nodes: 1,
-                    replays: 0,
                     height: 0,
                 };
-                if let Some(a) = anchor {
-                    self.define(a, Some(built.clone()))?;
+                if let Some(name) = anchor {
+                    self.anchors.insert(name, Some(built.clone()));
                 }
-                // The key text the position tree records for a scalar key.
-                return self.finish_node(built, Some(text));
+                self.finish_node(built, offset)?;
             }
-            Event::CollectionStart {
-                mapping,
-                flow,
-                anchor,
-                line,
-                after_anchor,
-            } => {
-                self.flow_open += usize::from(flow);
-                self.events += 1;
+            EventData::SequenceStart { anchor, tag, .. }
+            | EventData::MappingStart { anchor, tag, .. } => {
+                self.check_tag(tag.as_deref()).map_err(fail)?;
                 if self.stack.len() >= MAX_DEPTH {
-                    return None;
+                    return Err(fail(limits::too_deep()));
                 }
-                self.count(1)?;
+                self.count(1, false).map_err(fail)?;
+                if let Some((l, p)) = &mut self.lines {
+                    p.open(l.line(offset), mapping);
+                }
+                if let Some(name) = &anchor {
+                    self.anchors.insert(name.clone(), None);
+                }
                 let container = if mapping {
                     Container::Map {
                         map: Mapping::new(),
@@ -459,227 +278,250 @@ impl<'t> Builder<'t> {
                 } else {
                     Container::Seq(Vec::new())
                 };
-                let line = match anchor {
-                    Some(_) if self.positions.is_some() => self.content_line(line, after_anchor)?,
-                    _ => line,
-                };
-                if let Some(a) = anchor {
-                    self.define(a, None)?;
-                }
-                if let Some(p) = &mut self.positions {
-                    p.open(line, mapping);
-                }
                 self.stack.push(Open {
                     container,
-                    anchor: anchor.map(<[u8]>::to_vec),
-                    flow,
+                    anchor,
+                    tag: tag.as_deref().and_then(local_tag),
                     nodes: 1,
-                    replays: 0,
                     height: 1,
                 });
-                return Some(false);
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                self.events += 1;
-                let open = self.stack.pop()?;
-                self.flow_open -= usize::from(open.flow);
-                let value = match open.container {
+            EventData::SequenceEnd | EventData::MappingEnd => {
+                // The parser pairs every end with its start.
+                let Some(open) = self.stack.pop() else {
+                    return Ok(false);
+                };
+                let mut value = match open.container {
                     Container::Seq(items) => Value::Sequence(items),
-                    Container::Map { key: Some(_), .. } => return None,
-                    Container::Map { map, key: None } => Value::Mapping(map),
+                    Container::Map { map, .. } => Value::Mapping(map),
                 };
-                let pos = match &mut self.positions {
-                    Some(p) => Some(p.close()?),
-                    None => None,
-                };
+                if let Some(tag) = open.tag {
+                    value = Value::Tagged(Box::new(TaggedValue { tag, value }));
+                }
                 let built = Built {
                     value,
-                    pos,
+                    pos: self.lines.as_mut().and_then(|(_, p)| p.close()),
                     nodes: open.nodes,
-                    replays: open.replays,
                     height: open.height,
                 };
                 if let Some(name) = open.anchor {
                     self.anchors.insert(name, Some(built.clone()));
                 }
-                return self.finish_node(built, None);
+                self.finish_node(built, offset)?;
             }
-        };
-        self.finish_node(finished, None)
+        }
+        Ok(false)
     }
 
-    /// Counts `n` more nodes against the limit.
-    fn count(&mut self, n: u64) -> Option<()> {
-        self.total_nodes = self.total_nodes.saturating_add(n);
-        (self.total_nodes <= self.max_nodes).then_some(())
+    /// Counts `n` more nodes against the limit (`alias`: they are an alias's expansion).
+    fn count(&mut self, n: u64, alias: bool) -> Result<(), String> {
+        self.nodes = self.nodes.saturating_add(n);
+        match self.nodes > self.max_nodes {
+            true => Err(limits::too_many_nodes(self.max_nodes, alias)),
+            false => Ok(()),
+        }
     }
 
-    /// The line a node's content starts on, past its anchor (for an empty scalar: where the
-    /// next token is): yaml-rust2 (whose lines the full path reports) places a node there,
-    /// libyaml at the anchor. `None` at the end of the text, where yaml-rust2's line depends on
-    /// the indentation being closed: the full path answers.
-    fn content_line(&self, line: usize, after_anchor: usize) -> Option<usize> {
-        self.next_token(line, after_anchor).map(|(line, _)| line)
+    /// Counts a tag's bytes (after `%TAG` expansion) against the limit.
+    fn check_tag(&mut self, tag: Option<&str>) -> Result<(), String> {
+        self.tag_bytes = self.tag_bytes.saturating_add(tag.map_or(0, str::len));
+        match self.tag_bytes > MAX_TAG_BYTES {
+            true => Err(limits::tag_bomb()),
+            false => Ok(()),
+        }
     }
 
-    /// The line and byte offset of the first byte from `from` on that is neither blank nor in
-    /// a comment (`line` is the line `from` is on); `None` at the end of the text.
-    fn next_token(&self, line: usize, from: usize) -> Option<(usize, usize)> {
-        let rest = self.text.as_bytes().get(from..).unwrap_or_default();
-        let mut extra = 0;
-        let mut in_comment = false;
-        for (i, &b) in rest.iter().enumerate() {
-            match b {
-                b'\n' => {
-                    extra += 1;
-                    in_comment = false;
+    /// `message` about a node inside the first `depth` open containers, after its key path as
+    /// serde_yaml writes it (`a.b[0]`; nothing at the root).
+    fn at_path(&self, depth: usize, message: &str) -> String {
+        let mut path = String::new();
+        for open in &self.stack[..depth] {
+            match &open.container {
+                Container::Seq(items) => {
+                    if path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&format!("[{}]", items.len()));
                 }
-                _ if in_comment => {}
-                b' ' | b'\t' | b'\r' => {}
-                b'#' => in_comment = true,
-                _ => return Some((line + extra, from + i)),
+                Container::Map {
+                    key: Some((k, _)), ..
+                } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key_str(k).as_deref().unwrap_or("?"));
+                }
+                // Inside a key: serde_yaml names the mapping.
+                Container::Map { key: None, .. } => {}
             }
         }
-        None
+        match path.is_empty() {
+            true => invalid(message),
+            false => invalid(format!("{path}: {message}")),
+        }
     }
 
-    /// The line of a block scalar's first non-blank line after its header line (its first
-    /// line of text, or the next token when it has none), or the header's own line when only
-    /// blank lines follow. `None` when that line starts with `#`: whether it is text or a
-    /// comment depends on indentation, which the fast path leaves to the full path.
-    fn block_text_line(&self, line: usize, header: usize) -> Option<usize> {
-        let rest = self.text.as_bytes().get(header..).unwrap_or_default();
-        let end_of_header = rest.iter().position(|&b| b == b'\n');
-        // An indentation indicator (`|2`) makes spaces past it text, not blank: left to the
-        // full path (a fuzz finding).
-        let indicator = rest[..end_of_header.unwrap_or(rest.len())]
-            .iter()
-            .take_while(|b| !matches!(b, b' ' | b'#'))
-            .any(u8::is_ascii_digit);
-        if indicator {
-            return None;
-        }
-        let Some(end_of_header) = end_of_header else {
-            return Some(line);
-        };
-        let mut extra = 1;
-        for text_line in rest[end_of_header + 1..].split(|&b| b == b'\n') {
-            match text_line
-                .iter()
-                .find(|b| !matches!(b, b' ' | b'\t' | b'\r'))
-            {
-                None => extra += 1,
-                Some(b'#') => return None,
-                Some(_) => return Some(line + extra),
-            }
-        }
-        Some(line)
-    }
-
-    /// Defines anchor `name`: its node, or `None` while the node is open. `None` when the name
-    /// was defined before: serde_yaml 0.9 numbers anchors by how many distinct names it has
-    /// seen, so a second definition shares its number with another anchor and an earlier alias
-    /// can end up replaying a later node; the full path gives serde_yaml's answer.
-    fn define(&mut self, name: &[u8], node: Option<Built>) -> Option<()> {
-        if self.anchors.contains_key(name) {
-            return None;
-        }
-        self.anchors.insert(name.to_vec(), node);
-        Some(())
-    }
-
-    /// Places a finished node in its parent (or as the root).
-    fn finish_node(&mut self, built: Built, key_text: Option<&str>) -> Option<bool> {
+    /// Places a finished node (which started at `offset`) in its parent, or as the root.
+    fn finish_node(&mut self, built: Built, offset: usize) -> Result<(), Failure> {
+        let depth = self.stack.len();
         let Some(parent) = self.stack.last_mut() else {
-            if self.root.is_some() {
-                return None;
-            }
             self.root = Some(built);
-            return Some(false);
+            return Ok(());
         };
         parent.nodes = parent.nodes.saturating_add(built.nodes);
-        parent.replays = parent.replays.saturating_add(built.replays);
         parent.height = parent.height.max(built.height + 1);
-        // Nesting as serde_yaml sees it (aliases expanded), for its recursion limit.
-        if self.stack.len() + built.height > MAX_DEPTH {
-            return None;
+        // Nesting with aliases expanded: what building (and later reading) the value costs.
+        if depth + built.height > MAX_DEPTH {
+            return Err((offset, limits::too_deep()));
         }
-        if let (Some(p), Some(pos)) = (&mut self.positions, built.pos) {
-            p.place(pos, key_text);
-        }
-        let parent = self.stack.last_mut()?;
-        match &mut parent.container {
-            Container::Seq(items) => items.push(built.value),
+        let duplicate = match &mut parent.container {
+            Container::Seq(items) => {
+                if let (Some((_, p)), Some(pos)) = (&mut self.lines, built.pos) {
+                    p.place(pos, None);
+                }
+                items.push(built.value);
+                None
+            }
             Container::Map { map, key } => match key.take() {
-                None => *key = Some(built.value),
-                // A repeated key: serde_yaml refuses the document.
-                Some(k) => {
-                    if map.insert(k, built.value).is_some() {
-                        return None;
+                None => {
+                    if let (Some((_, p)), Some(pos)) = (&mut self.lines, built.pos) {
+                        let text = key_str(&built.value).unwrap_or(Cow::Borrowed(""));
+                        p.place(pos, Some(&text));
+                    }
+                    *key = Some((built.value, offset));
+                    None
+                }
+                Some((k, key_offset)) => {
+                    if let (Some((_, p)), Some(pos)) = (&mut self.lines, built.pos) {
+                        p.place(pos, None);
+                    }
+                    match map.entry(k) {
+                        serde_yaml::mapping::Entry::Vacant(e) => {
+                            e.insert(built.value);
+                            None
+                        }
+                        serde_yaml::mapping::Entry::Occupied(e) => {
+                            Some((duplicate_key(e.key()), key_offset))
+                        }
                     }
                 }
             },
+        };
+        match duplicate {
+            None => Ok(()),
+            Some((message, key_offset)) => Err((key_offset, self.at_path(depth - 1, &message))),
         }
-        Some(false)
     }
 
-    fn finish(self) -> Option<(Value, Option<Positions>)> {
-        if !self.stack.is_empty() {
-            return None;
+    fn finish(self) -> (Value, Option<Positions>) {
+        match (self.root, self.lines) {
+            (None, _) => (Value::Null, None),
+            (Some(root), Some((_, p))) => (root.value, root.pos.map(|pos| p.finish(pos))),
+            (Some(root), None) => (root.value, None),
         }
-        let Some(root) = self.root else {
-            // An empty stream: serde_yaml reads it as null.
-            return Some((Value::Null, None));
-        };
-        let events = self.events.max(1);
-        if root.replays > SERDE_YAML_REPETITION_FACTOR.saturating_mul(events) {
-            return None;
-        }
-        let positions = match (self.positions, root.pos) {
-            (Some(p), Some(pos)) => Some(p.finish(pos)),
-            _ => None,
-        };
-        Some((root.value, positions))
     }
 }
 
-/// A plain (unquoted, untagged) scalar, resolved as serde_yaml's `Value` deserializer does:
-/// null, booleans, integers, floats, else a string. `None` where serde_yaml would fail (an
-/// integer too large for 64 bits).
-fn resolve_plain(v: &str) -> Option<Value> {
-    match v {
-        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
-        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
-        _ => {}
+/// serde_yaml's message for a key a mapping repeats.
+fn duplicate_key(key: &Value) -> String {
+    match key {
+        Value::Null => "duplicate entry with null key".into(),
+        Value::Bool(b) => format!("duplicate entry with key `{b}`"),
+        Value::Number(n) => format!("duplicate entry with key {n}"),
+        Value::String(s) => format!("duplicate entry with key {s:?}"),
+        _ => "duplicate entry in YAML map".into(),
+    }
+}
+
+/// A local tag (`!name`, and `!` alone) as serde_yaml names it in a `Value::Tagged`; `None`
+/// for any other tag (`!!str` and other `tag:yaml.org,2002:` tags), which does not tag.
+fn local_tag(tag: &str) -> Option<Tag> {
+    let name = tag.strip_prefix('!')?;
+    Some(Tag::new(if name.is_empty() { tag } else { name }))
+}
+
+/// A scalar as serde_yaml's `Value` deserializer reads it: a plain scalar resolved (null,
+/// boolean, number, else string), any other a string; a local tag wraps that in
+/// `Value::Tagged`; the core tags `!!bool`, `!!int`, `!!float` and `!!null` require their
+/// type; any other tag reads as a string.
+fn scalar_value(text: String, plain: bool, tag: Option<String>) -> Result<Value, String> {
+    let untagged = |text: String| match plain {
+        true => resolve_plain(text),
+        false => Ok(Value::String(text)),
+    };
+    let Some(tag) = tag else {
+        return untagged(text);
+    };
+    if let Some(tag) = local_tag(&tag) {
+        let value = untagged(text)?;
+        return Ok(Value::Tagged(Box::new(TaggedValue { tag, value })));
+    }
+    let (value, expected) = match tag.strip_prefix("tag:yaml.org,2002:") {
+        Some("bool") => (parse_bool(&text).map(Value::Bool), "a boolean"),
+        Some("int") => (parse_int(&text), "an integer"),
+        Some("float") => (parse_f64(&text).map(Value::from), "a float"),
+        Some("null") => (parse_null(&text).then_some(Value::Null), "null"),
+        _ => return Ok(Value::String(text)),
+    };
+    value.ok_or_else(|| format!("invalid value: string {text:?}, expected {expected}"))
+}
+
+/// A plain scalar: null, a boolean, an integer, a float, else a string. An integer too large
+/// for 64 bits is an error, as in serde_yaml.
+fn resolve_plain(v: String) -> Result<Value, String> {
+    if parse_null(&v) {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = parse_bool(&v) {
+        return Ok(Value::Bool(b));
     }
     // Every number serde_yaml reads starts with one of these (Rust's float parser would also
     // take `inf` and `nan`, which serde_yaml then rejects as not finite).
     if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
-        return Some(Value::String(v.to_owned()));
+        return Ok(Value::String(v));
     }
-    if let Some(n) = parse_unsigned_int(v, u64::from_str_radix) {
-        return Some(Value::Number(n.into()));
+    if let Some(n) = parse_int(&v) {
+        return Ok(n);
     }
-    if let Some(n) = parse_negative_int(v, i64::from_str_radix) {
-        return Some(Value::Number(n.into()));
+    if let Some(n) = parse_unsigned_int(&v, u128::from_str_radix) {
+        return Err(format!(
+            "invalid type: integer `{n}` as u128, expected any YAML value"
+        ));
     }
-    // serde_yaml parses these as 128-bit integers, which its `Value` cannot hold: an error.
-    if parse_unsigned_int(v, u128::from_str_radix).is_some()
-        || parse_negative_int(v, i128::from_str_radix).is_some()
-    {
-        return None;
+    if let Some(n) = parse_negative_int(&v, i128::from_str_radix) {
+        return Err(format!(
+            "invalid type: integer `{n}` as i128, expected any YAML value"
+        ));
     }
-    if !digits_but_not_number(v) {
-        if let Some(f) = parse_f64(v) {
-            return Some(Value::Number(f.into()));
+    if !digits_but_not_number(&v) {
+        if let Some(f) = parse_f64(&v) {
+            return Ok(Value::Number(f.into()));
         }
     }
-    Some(Value::String(v.to_owned()))
+    Ok(Value::String(v))
+}
+
+fn parse_null(v: &str) -> bool {
+    matches!(v, "" | "~" | "null" | "Null" | "NULL")
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+/// A 64-bit integer, as serde_yaml reads one.
+fn parse_int(v: &str) -> Option<Value> {
+    parse_unsigned_int(v, u64::from_str_radix)
+        .map(Value::from)
+        .or_else(|| parse_negative_int(v, i64::from_str_radix).map(Value::from))
 }
 
 // The four functions below are serde_yaml 0.9.34's (src/de.rs), unchanged in behaviour, so that
-// a plain scalar means here what it means to the parser of record.
+// a plain scalar means here what it means to serde_yaml.
 
 fn parse_unsigned_int<T>(
     scalar: &str,
@@ -759,14 +601,25 @@ fn digits_but_not_number(scalar: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn value(text: &str) -> Value {
+        read(text, crate::limits::MAX_NODES, false).unwrap().0
+    }
+
+    fn error(text: &str) -> (usize, String) {
+        let e = read(text, crate::limits::MAX_NODES, true).unwrap_err();
+        (e.line, e.message)
+    }
+
     fn same_as_serde_yaml(text: &str) {
-        let fast = read(text, crate::limits::MAX_NODES, false).map(|(v, _)| v);
-        let slow = serde_yaml::from_str::<Value>(text).ok();
-        assert_eq!(fast, slow, "{text:?}");
+        let expected = serde_yaml::from_str::<Value>(text);
+        match read(text, crate::limits::MAX_NODES, false) {
+            Ok((v, _)) => assert_eq!(Some(v), expected.ok(), "{text:?}"),
+            Err(e) => assert!(expected.is_err(), "{text:?}: {e:?}"),
+        }
     }
 
     #[test]
-    fn plain_scalars_resolve_as_serde_yaml_does() {
+    fn plain_scalars_and_tags_read_as_serde_yaml_reads_them() {
         for scalar in [
             "",
             "~",
@@ -813,7 +666,9 @@ mod tests {
             "-inf",
             "1_000",
             "18446744073709551615",
+            "18446744073709551616",
             "-9223372036854775808",
+            "-9223372036854775809",
             "1.0.0",
             "++1",
             "+-1",
@@ -826,86 +681,120 @@ mod tests {
             "12:30",
             "1,5",
             "0xZZ",
+            "!!str 1",
+            "!!int 1",
+            "!!int x",
+            "!!int 007",
+            "!!bool true",
+            "!!bool yes",
+            "!!float 1",
+            "!!float x",
+            "!!null ~",
+            "!!null x",
+            "!custom x",
+            "!custom 1",
+            "!custom '1'",
+            "! x",
+            "!<tag:x> 1",
+            "!!map {a: 1}",
+            "!t {a: 1}",
+            "!t [1]",
+            "&a !t x",
         ] {
             same_as_serde_yaml(&format!("k: {scalar}\nz: 1\n"));
         }
     }
 
     #[test]
-    fn what_serde_yaml_refuses_or_reads_oddly_is_left_to_it() {
+    fn every_refusal_is_one_message_with_its_line() {
+        for (text, line, message) in [
+            ("a: 1\nb: *nope\n", 2, "invalid YAML: unknown anchor"),
+            (
+                "a: &x [1, *x]\n",
+                1,
+                "invalid YAML: alias *x is inside the node it names",
+            ),
+            (
+                "a:\n  - k: 1\n    k: 2\n",
+                3,
+                "invalid YAML: a[0]: duplicate entry with key \"k\"",
+            ),
+            (
+                "- {1: a, 1: b}\n",
+                1,
+                "invalid YAML: .[0]: duplicate entry with key 1",
+            ),
+            (
+                "a: 1\n---\nb: 2\n",
+                2,
+                "invalid YAML: deserializing from YAML containing more than one document is not supported",
+            ),
+            (
+                "a: b: c\n",
+                1,
+                "invalid YAML: mapping values are not allowed in this context",
+            ),
+            (
+                "a: 1\nb: \u{7}\n",
+                2,
+                "invalid YAML: control characters are not allowed",
+            ),
+            (
+                "a:\n  b: !!bool yes\n",
+                2,
+                "invalid YAML: a.b: invalid value: string \"yes\", expected a boolean",
+            ),
+            (
+                "a: 18446744073709551616\n",
+                1,
+                "invalid YAML: a: invalid type: integer `18446744073709551616` as u128, expected any YAML value",
+            ),
+        ] {
+            assert_eq!(error(text), (line, message.to_string()), "{text:?}");
+            same_as_serde_yaml(text);
+        }
+    }
+
+    #[test]
+    fn the_parser_panics_are_refusals_or_answers() {
+        // A block scalar's last line ends the text (libyaml-safer panicked on each).
         for text in [
-            "k: 18446744073709551616\n",
-            "k: -9223372036854775809\n",
-            "a: 1\na: 2\n",
-            "a: 1\n---\nb: 2\n",
-            "a: !!str 1\n",
-            "a: !custom x\n",
-            "a: *nope\n",
-            "a: &x [*x]\n",
-            "a: &x 1\nb: &x 2\nc: *x\n",
-            "a: [1, 2\n",
-            // Shapes yaml-rust2 reads differently (fuzz findings).
-            "&sq:l\nlq x\n",
-            "\n|1\n\n  ",
-            "\n\u{feff}\nem",
-            "\u{85}(: x\n",
-            "a: x\u{2028}y\n",
-            "a: x\u{2029}y\n",
-            "[ap:\n] ",
+            "a: |\n  x",
+            "|1\n\n  ",
+            "a: >-\n  x\n  y",
+            "- |\n  x",
+            "a: |+\n  x",
+            "a: |+\n  x\n  ",
+            "a: >\n  x\n\n  y",
+            "a: 'x'",
+            "a: |\n  x\n",
         ] {
-            assert!(
-                read(text, crate::limits::MAX_NODES, true).is_none(),
-                "{text:?}"
-            );
+            same_as_serde_yaml(text);
         }
+        assert_eq!(value("a: |\n  x")["a"], Value::from("x"));
+        let (line, message) = error("a: 1\nb: [!,\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("a malformed tag"), "{message}");
     }
 
     #[test]
-    fn aliases_copy_values_and_positions() {
-        let text = "base: &b\n  x: 1\nc: *b\nd: &s 'q'\ne: *d2\n";
-        assert!(read(text, 1000, true).is_none());
-        let text = "base: &b\n  x: 1\nc: *b\nd: &s 'q'\ne: *s\n";
-        let (value, pos) = read(text, 1000, true).unwrap();
-        assert_eq!(value, serde_yaml::from_str::<Value>(text).unwrap());
-        let positions = pos.unwrap();
-        let pos = positions.root();
-        // The anchored mapping starts at its first key (line 2), as yaml-rust2 reports it.
-        assert_eq!(pos.entry("base").unwrap().1.line(), 2);
-        assert_eq!(pos.entry("c").unwrap().1.entry("x").unwrap().0, 2);
+    fn an_anchor_defined_again_is_the_latest_definition() {
+        let v = value("a: &x 1\nb: *x\nc: &x 2\nd: *x\n");
+        assert_eq!((&v["b"], &v["d"]), (&Value::from(1), &Value::from(2)));
     }
 
     #[test]
-    fn anchor_names_that_yaml_rust2_reads_on() {
-        for differs in [
-            "- &oread:jira-work\n",
-            "a: &x:y 1\n",
-            "&a?b\n",
-            "&a-b_1@c\n",
-            "&n`",
-        ] {
-            assert!(anchor_names_differ(differs), "{differs:?}");
-        }
-        for agrees in [
-            "a: x & y\n",
-            "a: &x 1\n",
-            "u: https://h/?a=1&b=2\n",
-            "&",
-            "&:x",
-            "&x :y",
-        ] {
-            assert!(!anchor_names_differ(agrees), "{agrees:?}");
-        }
-    }
-
-    #[test]
-    fn limits_defer_to_the_full_path() {
-        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        assert!(read(&deep, 1000, true).is_none());
-        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
-        assert!(read(&ok, 1000, true).is_some());
-        let items = vec!["x"; 50].join(", ");
-        let bomb = format!("a: &a [{items}]\nb: [*a, *a, *a]\n");
-        assert!(read(&bomb, 150, true).is_none());
-        assert!(read(&bomb, 250, true).is_some());
+    fn lines_count_newlines_only_and_start_where_the_event_does() {
+        let text = "a: 'x\u{2028}y\u{85}z'\nb: |\n  text\nc:\n  - &i\n    k: 1\n  - *i\n";
+        let (v, positions) = read(text, 1000, true).unwrap();
+        assert_eq!(v, serde_yaml::from_str::<Value>(text).unwrap());
+        let root = positions.unwrap();
+        let root = root.root();
+        assert_eq!(root.entry("b").unwrap().0, 2);
+        // A block scalar starts at its header, an anchored node at its anchor.
+        assert_eq!(root.entry("b").unwrap().1.line(), 2);
+        let items = root.entry("c").unwrap().1;
+        assert_eq!(items.item(0).unwrap().line(), 5);
+        assert_eq!(items.item(1).unwrap().entry("k").unwrap().0, 6);
     }
 }

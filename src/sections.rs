@@ -305,7 +305,7 @@ pub fn manifest(source: &Source, options: &LoadOptions, cache: &SectionCache) ->
 /// One section parsed alone: its one entry, `None` unless it is a mapping of exactly one
 /// entry (a section cut in the middle of a construct fails or has another shape).
 fn parse_section(text: &str, max_nodes: u64) -> Option<(Value, Value)> {
-    match crate::reader::read(text, max_nodes, false)? {
+    match crate::reader::read(text, max_nodes, false).ok()? {
         (Value::Mapping(mapping), _) if mapping.len() == 1 => mapping.into_iter().next(),
         _ => None,
     }
@@ -400,11 +400,9 @@ fn split(text: &str) -> Option<Vec<&str>> {
                 false
             }
             // A `&` that starts an anchor; in text such as `status & details` it does not.
-            b'&' => bytes
-                .get(i + 1)
-                .is_some_and(|&b| crate::reader::anchor_name_byte(b)),
+            b'&' => bytes.get(i + 1).is_some_and(|&b| anchor_name_byte(b)),
             b'\t' | b'\r' => true,
-            _ => crate::reader::unicode_line_break_at(bytes, i),
+            _ => unicode_line_break_at(bytes, i),
         };
         if refused {
             return None;
@@ -430,7 +428,10 @@ const NOTABLE: [bool; 256] = {
 /// or when the text before the first (blank lines and comments, which no piece holds and so
 /// nothing parses) has a character libyaml refuses anywhere: the whole parse fails on it.
 fn cut_at<'t>(text: &'t str, starts: &[usize]) -> Option<Vec<&'t str>> {
-    if !text[..*starts.first()?].chars().all(yaml_printable) {
+    if !text[..*starts.first()?]
+        .chars()
+        .all(crate::reader::yaml_printable)
+    {
         return None;
     }
     let ends = starts.iter().skip(1).copied().chain([text.len()]);
@@ -438,12 +439,17 @@ fn cut_at<'t>(text: &'t str, starts: &[usize]) -> Option<Vec<&'t str>> {
     (!pieces.is_empty()).then_some(pieces)
 }
 
-/// Whether libyaml reads `c` at all (YAML 1.1's printable set; its reader refuses any other
-/// character, even in a comment).
-fn yaml_printable(c: char) -> bool {
-    matches!(c,
-        '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
-        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+/// Whether libyaml reads `b` as part of an anchor (or alias) name.
+pub(crate) fn anchor_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
+}
+
+/// Whether a NEL, LS or PS (line breaks to libyaml, in UTF-8) starts at byte `i`.
+fn unicode_line_break_at(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i..];
+    rest.starts_with("\u{85}".as_bytes())
+        || rest.starts_with("\u{2028}".as_bytes())
+        || rest.starts_with("\u{2029}".as_bytes())
 }
 
 /// Whether a line whose first byte (after its indentation) is `b` may begin a key: a plain
@@ -483,7 +489,7 @@ mod tests {
         let refused = |(i, &b): (usize, &u8)| match b {
             b'&' => next(i, 1).is_ascii_alphanumeric() || matches!(next(i, 1), b'_' | b'-'),
             b'\t' | b'\r' => true,
-            0xC2 | 0xE2 => crate::reader::unicode_line_break_at(bytes, i),
+            0xC2 | 0xE2 => unicode_line_break_at(bytes, i),
             _ => false,
         };
         if bytes.iter().enumerate().any(refused) {

@@ -1,19 +1,6 @@
-//! Line numbers for a YAML document.
-//!
-//! serde_yaml is the parser of record (it decides what is valid and gives the values), but it
-//! exposes no positions for values. This module re-reads the same text with yaml-rust2's event
-//! parser and builds a tree of positions only, shaped like the document, so that any node the
-//! model reads can be given the line it starts on. It is best effort: if yaml-rust2 cannot read
-//! a text that serde_yaml accepted, the caller simply has no line numbers.
-
-use std::collections::{HashMap, HashSet};
-
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::ScanError;
-
-use crate::error::{Error, Result};
-use crate::limits::{self, Counter};
-use crate::load::Source;
+//! Line numbers for a YAML document: a tree of positions only, shaped like the value, so that
+//! any node the model reads can be given the line it starts on. Built by [`crate::reader`] in
+//! the same pass as the value.
 
 /// The lines of a document's nodes, all in one arena: a node is an index, a container's
 /// children are a range of `items` or `entries`, and key texts share one string. Building it
@@ -69,14 +56,6 @@ impl Positions {
 
     fn key(&self, e: &Entry) -> &str {
         &self.keys[e.key_start as usize..(e.key_start + e.key_len) as usize]
-    }
-}
-
-/// Two position trees are equal when they have the same shape and lines from the root (how
-/// the arenas are laid out does not matter).
-impl PartialEq for Positions {
-    fn eq(&self, other: &Self) -> bool {
-        self.root() == other.root()
     }
 }
 
@@ -148,8 +127,7 @@ impl<'a> PosRef<'a> {
 
 impl PosRef<'_> {
     /// Whether this tree has the shape of `value`: a scalar for each scalar, as many items and
-    /// entries as each list and mapping has. Not so when yaml-rust2 read a text differently from
-    /// serde_yaml (the parser of record): its lines then do not belong to the value.
+    /// entries as each list and mapping has (checked by the fuzz harness).
     pub fn matches(&self, value: &serde_yaml::Value) -> bool {
         use serde_yaml::Value;
         let mut stack = vec![(*self, value)];
@@ -193,31 +171,7 @@ impl std::fmt::Debug for PosRef<'_> {
     }
 }
 
-impl PartialEq for PosRef<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        // Explicit stack: documents can nest deeply.
-        let mut stack = vec![(*self, *other)];
-        while let Some((a, b)) = stack.pop() {
-            let (sa, sb) = (a.slot(), b.slot());
-            if sa.line != sb.line || sa.kind != sb.kind || sa.len != sb.len {
-                return false;
-            }
-            for (x, y) in a.items().iter().zip(b.items()) {
-                stack.push((a.at(*x), b.at(*y)));
-            }
-            for (x, y) in a.entries().iter().zip(b.entries()) {
-                if x.line != y.line || a.positions.key(x) != b.positions.key(y) {
-                    return false;
-                }
-                stack.push((a.at(x.value), b.at(y.value)));
-            }
-        }
-        true
-    }
-}
-
-/// Builds a [`Positions`] arena from parser events in document order; shared by the yaml-rust2
-/// pass below and by the one-pass reader ([`crate::reader`]).
+/// Builds a [`Positions`] arena from parser events in document order.
 #[derive(Default)]
 pub struct PositionsBuilder {
     positions: Positions,
@@ -322,163 +276,36 @@ impl PositionsBuilder {
     }
 }
 
-/// The first key that a mapping repeats, with the line of its second occurrence, in document
-/// order. serde_yaml rejects such a document but points at the mapping, not the repeat.
-pub fn first_duplicate_key(positions: &Positions) -> Option<(String, usize)> {
-    let mut best: Option<(String, usize)> = None;
-    // Every mapping of the document is in the arena once (aliases share nodes).
-    for slot in positions.nodes.iter().filter(|s| s.kind == Kind::Map) {
-        let entries = &positions.entries[slot.start as usize..(slot.start + slot.len) as usize];
-        // A set of the keys seen so far keeps a large mapping linear, not quadratic.
-        let mut seen = HashSet::with_capacity(entries.len());
-        for e in entries {
-            let key = positions.key(e);
-            let line = e.line as usize;
-            if !seen.insert(key) && best.as_ref().is_none_or(|(_, l)| line < *l) {
-                best = Some((key.to_string(), line));
-            }
-        }
-    }
-    best
-}
-
-/// Builds the position tree of the first document in `text`, or `None` when yaml-rust2 cannot
-/// read it. Iterative (an explicit stack), so nesting depth cannot overflow the call stack.
-pub fn positions(text: &str) -> Option<Positions> {
-    build(text, None).ok().flatten()
-}
-
-/// The position tree, and the input limits of [`crate::limits`] checked on the same events:
-/// one pass of yaml-rust2 does both, before serde_yaml parses (so hostile input is refused
-/// before the parser of record builds anything). `Ok(None)`: yaml-rust2 cannot read the text
-/// and the limits that still apply passed; serde_yaml gives the verdict.
-pub fn positions_within_limits(source: &Source, max_nodes: u64) -> Result<Option<Positions>> {
-    let mut counter = Counter::new(max_nodes);
-    match build(&source.text, Some(&mut counter)) {
-        Ok(root) => Ok(root),
-        Err(Stop::Limit(line, message)) => {
-            Err(Error::new(source.name.clone(), message).at(Some(line)))
-        }
-        Err(Stop::Scan(e)) => limits::on_scan_error(source, &e).map(|()| None),
-    }
-}
-
-/// Why [`build`] stopped early.
-enum Stop {
-    Scan(ScanError),
-    Limit(usize, String),
-}
-
-fn build(
-    text: &str,
-    mut counter: Option<&mut Counter>,
-) -> std::result::Result<Option<Positions>, Stop> {
-    let mut parser = Parser::new_from_str(text);
-    let mut anchors: HashMap<usize, u32> = HashMap::new();
-    let mut builder = PositionsBuilder::default();
-    // Anchor ids of the open containers, innermost last.
-    let mut open_anchors: Vec<usize> = Vec::new();
-    let mut root: Option<u32> = None;
-
-    loop {
-        let (event, mark) = parser.next_token().map_err(Stop::Scan)?;
-        let line = mark.line();
-        if let Some(c) = counter.as_deref_mut() {
-            c.observe(&event, line)
-                .map_err(|(line, message)| Stop::Limit(line, message))?;
-        }
-        // A finished node (scalar, alias, closed container) and, for scalars, its text.
-        let (node, key_text) = match event {
-            Event::StreamEnd => break,
-            Event::DocumentEnd => {
-                // Only the first document has lines, but every document counts for the limits
-                // (serde_yaml refuses a second one, after reading it).
-                if let Some(c) = counter.as_deref_mut() {
-                    loop {
-                        let (event, mark) = parser.next_token().map_err(Stop::Scan)?;
-                        if matches!(event, Event::StreamEnd) {
-                            break;
-                        }
-                        c.observe(&event, mark.line())
-                            .map_err(|(line, message)| Stop::Limit(line, message))?;
-                    }
-                }
-                break;
-            }
-            Event::Scalar(value, _, anchor, _) => {
-                let node = builder.scalar(line);
-                if anchor > 0 {
-                    anchors.insert(anchor, node);
-                }
-                (node, Some(value))
-            }
-            Event::Alias(id) => {
-                let node = match anchors.get(&id) {
-                    Some(&node) => node,
-                    None => builder.scalar(line),
-                };
-                (node, None)
-            }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                builder.open(line, matches!(event, Event::MappingStart(..)));
-                open_anchors.push(anchor);
-                continue;
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (Some(node), Some(anchor)) = (builder.close(), open_anchors.pop()) else {
-                    return Ok(None);
-                };
-                if anchor > 0 {
-                    anchors.insert(anchor, node);
-                }
-                (node, None)
-            }
-            _ => continue,
-        };
-        if open_anchors.is_empty() {
-            root = Some(node);
-        } else {
-            builder.place(node, key_text.as_deref());
-        }
-    }
-    Ok(root.map(|root| builder.finish(root)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn positions(text: &str) -> Positions {
+        crate::reader::read(text, 1000, true).unwrap().1.unwrap()
+    }
 
     #[test]
     fn lines_of_keys_items_and_aliases() {
         let text =
             "app:\n  id: x\nremotes:\n  - &r\n    key: a\n    baseUrl: b\n  - key: c\nother: *r\n";
-        let positions = positions(text).unwrap();
+        let positions = positions(text);
         let root = positions.root();
         let (remotes_line, remotes) = root.entry("remotes").unwrap();
         assert_eq!(remotes_line, 3);
-        assert_eq!(remotes.item(0).unwrap().line(), 5);
+        // An anchored item starts at its anchor.
+        assert_eq!(remotes.item(0).unwrap().line(), 4);
         let second = remotes.item(1).unwrap();
         assert_eq!(second.line(), 7);
         assert_eq!(second.entry("key").unwrap().0, 7);
         // An alias points at the anchored node, so its lines are the anchor's.
         let (_, other) = root.entry("other").unwrap();
         assert_eq!(other.entry("baseUrl").unwrap().0, 6);
-    }
-
-    #[test]
-    fn duplicate_key_line() {
-        let root = positions("a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n").unwrap();
-        assert_eq!(first_duplicate_key(&root), Some(("c".to_string(), 5)));
-        let root = positions("a: 1\nb: 2\n").unwrap();
-        assert_eq!(first_duplicate_key(&root), None);
-        // The earliest repeat in the document wins, wherever its mapping is.
-        let root = positions("x:\n  p: 1\n  q: 2\n  p: 3\ny: 1\nz: 2\ny: 3\n").unwrap();
-        assert_eq!(first_duplicate_key(&root), Some(("p".to_string(), 4)));
+        assert!(root.matches(&crate::reader::read(text, 1000, false).unwrap().0));
     }
 
     #[test]
     fn entry_at_uses_the_index_only_when_the_key_matches() {
-        let positions = positions("a: 1\nb: 2\n'1': 3\n1: 4\n").unwrap();
+        let positions = positions("a: 1\nb: 2\n'1': 3\n1: 4\n");
         let root = positions.root();
         assert_eq!(root.entry_at(1, "b").unwrap().0, 2);
         // A wrong index falls back to the first entry with the key.
@@ -488,10 +315,5 @@ mod tests {
         assert_eq!(root.entry_at(2, "1").unwrap().0, 3);
         assert_eq!(root.entry_at(3, "1").unwrap().0, 4);
         assert!(root.entry_at(0, "nope").is_none());
-    }
-
-    #[test]
-    fn unreadable_text_gives_none() {
-        assert!(positions("a: [1, 2").is_none());
     }
 }

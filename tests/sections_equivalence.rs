@@ -266,9 +266,11 @@ fn tricky_texts() {
         ("a: &x 1\nb: *x\n", false),
         ("a: &x [1]\nb: &x 2\nc: *x\n", false),
         ("a: *x\n", false),
-        // Not a mapping, tags, flow at column 0, complex keys, tabs, CR.
+        // A tag inside a section reads there as in the whole (the reader reads tags).
+        ("a: !!str 1\n", true),
+        ("a: !t [1]\nb: !t x\n", true),
+        // Not a mapping, flow at column 0, complex keys, tabs, CR.
         ("a\n", false),
-        ("a: !!str 1\n", false),
         ("{a: 1}\n", false),
         ("? a\n: 1\n", false),
         ("a:\n\t- 1\n", false),
