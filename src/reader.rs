@@ -16,9 +16,11 @@
 //! before the node, a block scalar's `|` or `>` header.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::{BufReader, Read};
 use std::panic::AssertUnwindSafe;
+use std::sync::Once;
 
 use libyaml_safer::{Encoding, Event, EventData, Parser, ScalarStyle};
 use serde_yaml::value::{Tag, TaggedValue};
@@ -59,7 +61,7 @@ pub fn read(
     // Its few other panics (a tag followed by `,` in a flow collection, upstream issue 7; a
     // `%`-escaped surrogate in a tag) are refusals too, never a crash.
     let mut last = 0;
-    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| loop {
+    let parsed = catch_parser_panic(|| loop {
         let event = parser.parse().map_err(|e| syntax_error(text, &e))?;
         last = usize::try_from(event.start_mark.index).unwrap_or(usize::MAX);
         match builder.take(event) {
@@ -72,7 +74,7 @@ pub fn read(
                 })
             }
         }
-    }));
+    });
     match parsed {
         Ok(result) => result.map(|()| builder.finish()),
         Err(_) => Err(ReadError {
@@ -80,6 +82,30 @@ pub fn read(
             message: invalid("the YAML parser cannot read this text (a malformed tag?)"),
         }),
     }
+}
+
+thread_local! {
+    /// Set while this thread runs the parser inside [`catch_parser_panic`].
+    static IN_PARSER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs the parser, catching its panics without printing them: such a panic is a refusal of
+/// the input, reported as one error line (exit 2), and Rust's panic message above that line
+/// would break the one-line contract. Panics anywhere else still print as before.
+fn catch_parser_panic<T>(parse: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_PARSER.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_PARSER.with(|p| p.set(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(parse));
+    IN_PARSER.with(|p| p.set(false));
+    result
 }
 
 /// The line (from 1) that byte `offset` is on.

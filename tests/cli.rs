@@ -172,6 +172,12 @@ fn errors_are_one_line_name_the_file_and_exit_2() {
             "remotes.yml:3: remotes: expected a list, found a mapping",
         ),
         (dir.to_string_lossy().into(), "is a directory"),
+        // The YAML parser panics on this malformed tag (libyaml-safer 0.3.0): still one line,
+        // no Rust panic message above it.
+        (
+            write(&dir, "tag.yml", "a: 1\nb: [!,\n"),
+            "tag.yml:2: invalid YAML: the YAML parser cannot read this text (a malformed tag?)",
+        ),
     ];
     for (path, want) in cases {
         let o = roa_diff(&[&good, &path]);

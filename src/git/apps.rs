@@ -85,15 +85,12 @@ pub fn as_forge_manifest(loaded: Result<Loaded>, text: Option<String>) -> Option
 /// perhaps on a limit: it is parsed only within the default limits (nesting, nodes, aliases),
 /// and a text over them counts as meant for a manifest, so its load error stands.
 fn raw_app_id(text: &str) -> Option<String> {
-    let source = Source {
-        name: String::new(),
-        text: text.to_string(),
-    };
     let max_nodes = crate::limits::max_nodes(DEFAULT_MAX_BYTES.max(text.len() as u64));
-    if crate::limits::check(&source, max_nodes).is_err() {
-        return Some(String::new());
-    }
-    let value = serde_yaml::from_str::<serde_yaml::Value>(text).ok()?;
+    let value = match crate::reader::read(text, max_nodes, false) {
+        Ok((value, _)) => value,
+        Err(e) if crate::limits::is_limit(&e.message) => return Some(String::new()),
+        Err(_) => return None,
+    };
     let id = value.get("app")?.get("id")?.as_str()?;
     id.starts_with(APP_ID_PREFIX).then(|| id.to_string())
 }
