@@ -40,6 +40,7 @@ Examples:
   roa-diff --git v1.4.0            # every Forge manifest, v1.4.0 against the working tree
   roa-diff --git --base-tag 'v*'   # against the newest release tag
   roa-diff log --releases 'v*'     # each release's verdict, and the commits behind it
+  roa-diff check                   # eligibility and deploy blockers of every manifest
   roa-diff explain egress-added";
 
 #[derive(Parser, Debug)]
@@ -80,6 +81,9 @@ pub enum Command {
     /// Install or remove the git hook that gates commits or release tags (see docs/git.md).
     #[command(subcommand)]
     Hook(crate::hook::HookCommand),
+    /// One manifest's Runs on Atlassian eligibility (with the way to qualify), deploy blockers
+    /// and warnings; default: every manifest in the repository, or ./manifest.yml.
+    Check(crate::check::CheckArgs),
     /// Commits that changed a Forge manifest, newest first, with what each did (see docs/git.md).
     Log(crate::log::LogArgs),
 }
@@ -192,14 +196,14 @@ pub struct DiffArgs {
     pub max_bytes: u64,
 }
 
-fn parse_var(text: &str) -> Result<(String, String), String> {
+pub fn parse_var(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
     Ok((parse_env_name(name)?, value.to_string()))
 }
 
-fn parse_env_name(name: &str) -> Result<String, String> {
+pub fn parse_env_name(name: &str) -> Result<String, String> {
     if !trust::is_variable_name(name) {
         return Err(format!(
             "`{name}` is not a variable name ([A-Za-z_][A-Za-z0-9_]*)"
@@ -231,7 +235,7 @@ pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
     })
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -268,7 +272,7 @@ impl DiffArgs {
 }
 
 /// `--format github`: GitHub shows the markdown report on the run's summary page too.
-fn append_step_summary(markdown: &str) -> Result<(), Error> {
+pub fn append_step_summary(markdown: &str) -> Result<(), Error> {
     match std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         Some(path) => github::append_step_summary(std::path::Path::new(&path), markdown),
         None => Ok(()),
@@ -469,7 +473,7 @@ fn accept_expected(args: &DiffArgs) -> bool {
 }
 
 /// Writes to stdout; a closed pipe (`roa-diff ... | head`) is not an error worth a panic.
-fn write_stdout(text: &str) {
+pub fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
@@ -527,6 +531,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Hook(command)) => crate::hook::run(command),
         Some(Command::Log(args)) => crate::log::run(args),
+        Some(Command::Check(args)) => crate::check::run(args),
         None => run_diff(&cli.diff),
     };
     match result {

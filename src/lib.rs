@@ -9,6 +9,7 @@
 pub mod accept;
 pub mod baseline;
 pub mod blockers;
+pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod error;
