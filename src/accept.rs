@@ -247,6 +247,17 @@ pub fn apply<'a>(
     file: &AcceptFile,
     reports: impl IntoIterator<Item = &'a mut Report>,
 ) -> Vec<String> {
+    apply_with(file, reports, true)
+}
+
+/// [`apply`]; `warn_stale: false` leaves out the stale-entry warnings, for a commit's check
+/// (`--staged`, the pre-commit hook), where entries kept for the release comparison match
+/// nothing yet.
+pub fn apply_with<'a>(
+    file: &AcceptFile,
+    reports: impl IntoIterator<Item = &'a mut Report>,
+    warn_stale: bool,
+) -> Vec<String> {
     let mut used = vec![false; file.entries.len()];
     for report in reports {
         for change in &mut report.changes {
@@ -306,7 +317,7 @@ pub fn apply<'a>(
         file.entries
             .iter()
             .zip(used)
-            .filter(|(_, used)| !used)
+            .filter(|(_, used)| warn_stale && !used)
             .map(|(e, _)| {
                 format!(
                     "{}: accepted {} matches nothing in this update; remove the stale entry",
@@ -316,6 +327,41 @@ pub fn apply<'a>(
             }),
     );
     notes
+}
+
+/// What the policy trips on that an accept entry could cover: an unaccepted change at a level
+/// `--fail-on` fails on, or an unaccepted loss of Runs on Atlassian.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding<'a> {
+    Change(&'a crate::diff::Change),
+    RoaLost,
+}
+
+/// The findings of these reports, each once (a change by its fingerprint).
+pub fn findings<'a>(
+    reports: impl Iterator<Item = &'a Report>,
+    fail_on: &[crate::cli::FailOn],
+) -> Vec<Finding<'a>> {
+    let level = crate::cli::tripping_level(fail_on);
+    let mut out: Vec<Finding> = Vec::new();
+    for report in reports.filter(|r| !r.first_release) {
+        for change in &report.changes {
+            let trips = level.is_some_and(|l| change.level >= l) && change.accepted.is_none();
+            let seen = out
+                .iter()
+                .any(|f| matches!(f, Finding::Change(c) if c.fingerprint == change.fingerprint));
+            if trips && !seen {
+                out.push(Finding::Change(change));
+            }
+        }
+        if fail_on.contains(&crate::cli::FailOn::RoaLost)
+            && roa_lost_unaccepted(report)
+            && !out.contains(&Finding::RoaLost)
+        {
+            out.push(Finding::RoaLost);
+        }
+    }
+    out
 }
 
 /// The update level counting only changes nothing accepts: what `--fail-on major|any` sees.

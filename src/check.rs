@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use crate::cli::{policy_trips, ColorChoice, FailOn, Format, EXIT_OK, EXIT_POLICY};
+use crate::cli::{fail_on_text, policy_trips, ColorChoice, FailOn, Format, EXIT_OK, EXIT_POLICY};
 use crate::error::{Error, Result};
 use crate::git::{open_repo, read_input, Snapshot};
 use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
@@ -120,15 +120,6 @@ fn check_reports(args: &CheckArgs, options: &LoadOptions) -> Result<Vec<Report>>
         .collect())
 }
 
-/// The `--fail-on` value as typed, for the refusal line.
-fn fail_on_text(fail_on: &[FailOn]) -> String {
-    fail_on
-        .iter()
-        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 pub fn run(args: &CheckArgs) -> Result<i32> {
     let options = args.load_options()?;
     let reports = check_reports(args, &options)?;
@@ -148,7 +139,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
             &check,
             &HumanOptions {
                 color: crate::cli::use_color(args.color),
-                context: 0,
+                ..HumanOptions::default()
             },
         ),
         Format::Json => render::json(&check),

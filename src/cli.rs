@@ -17,6 +17,7 @@ use crate::report::apps::{self, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::report::markdown::{self, MarkdownOptions};
 use crate::report::{compare_owned, github, human, json, sarif, Report, UpdateLevel};
+use crate::rules::Level;
 use crate::trust::{self, AcceptFrom, Trusted};
 
 /// Exit status: nothing the policy fails on.
@@ -84,6 +85,9 @@ pub enum Command {
     /// One manifest's Runs on Atlassian eligibility (with the way to qualify), deploy blockers
     /// and warnings; default: every manifest in the repository, or ./manifest.yml.
     Check(crate::check::CheckArgs),
+    /// Append entries for the current unaccepted findings to .roa-diff.yml (or --accept FILE);
+    /// takes the diff's arguments.
+    Accept(crate::accept_cmd::AcceptArgs),
     /// Commits that changed a Forge manifest, newest first, with what each did (see docs/git.md).
     Log(crate::log::LogArgs),
 }
@@ -235,6 +239,26 @@ pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
     })
 }
 
+/// The `--fail-on` value as typed, for refusal lines.
+pub fn fail_on_text(fail_on: &[FailOn]) -> String {
+    fail_on
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The lowest change level the policy trips on (`None`: no update policy).
+pub fn tripping_level(fail_on: &[FailOn]) -> Option<Level> {
+    if fail_on.contains(&FailOn::Any) {
+        Some(Level::Minor)
+    } else if fail_on.contains(&FailOn::Major) {
+        Some(Level::Major)
+    } else {
+        None
+    }
+}
+
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -267,6 +291,7 @@ impl DiffArgs {
         HumanOptions {
             color: use_color(self.color),
             context: self.context,
+            fingerprints: tripping_level(&self.policy.fail_on),
         }
     }
 }
@@ -279,9 +304,105 @@ pub fn append_step_summary(markdown: &str) -> Result<(), Error> {
     }
 }
 
+/// What a diff run found: one pair of manifests, or every app of two revisions.
+pub enum Outcome {
+    One(Box<Report>),
+    Apps(AppsReport),
+}
+
+impl Outcome {
+    pub fn reports(&self) -> Box<dyn Iterator<Item = &Report> + '_> {
+        match self {
+            Outcome::One(r) => Box::new(std::iter::once(r.as_ref())),
+            Outcome::Apps(a) => Box::new(a.reports()),
+        }
+    }
+
+    fn trips(&self, fail_on: &[FailOn]) -> bool {
+        match self {
+            Outcome::One(r) => policy_trips(r, fail_on),
+            Outcome::Apps(a) => apps_policy_trips(a, fail_on),
+        }
+    }
+}
+
 fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
+    let Some(outcome) = diff_outcome(args)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let md_options = args.markdown_options();
+    let text = match &outcome {
+        Outcome::One(report) => match args.format {
+            Format::Json => json::render(report),
+            Format::Markdown => markdown::render(report, &md_options),
+            Format::Sarif => sarif::render(report, &md_options),
+            Format::Github => {
+                append_step_summary(&markdown::render(report, &md_options))?;
+                github::render(report)
+            }
+            Format::Human => human::render(report, &args.human_options()),
+        },
+        Outcome::Apps(report) => match args.format {
+            Format::Json => apps::render_json(report),
+            Format::Human => apps::render_human(report, &args.human_options()),
+            Format::Markdown => apps::render_markdown(report, &md_options),
+            Format::Sarif => {
+                sarif::render_all(&report.reports().cloned().collect::<Vec<_>>(), &md_options)
+            }
+            Format::Github => {
+                append_step_summary(&apps::render_markdown(report, &md_options))?;
+                report.reports().map(github::render).collect()
+            }
+        },
+    };
+    write_stdout(&text);
+    if !outcome.trips(&args.policy.fail_on) {
+        return Ok(EXIT_OK);
+    }
+    eprintln!("{}", refusal_line(&outcome, &args.policy.fail_on));
+    Ok(EXIT_POLICY)
+}
+
+/// The one line a refused run ends with (on stderr, in every format): what tripped, and how
+/// to go on.
+fn refusal_line(outcome: &Outcome, fail_on: &[FailOn]) -> String {
+    let findings = accept::findings(outcome.reports(), fail_on);
+    let blocked =
+        fail_on.contains(&FailOn::Blocked) && outcome.reports().any(|r| !r.blockers.is_empty());
+    let ineligible =
+        fail_on.contains(&FailOn::Ineligible) && outcome.reports().any(|r| !r.new.eligible());
+    let mut ways = Vec::new();
+    if !findings.is_empty() {
+        ways.push(format!(
+            "accept the {} reviewed finding{} with roa-diff accept --reason \"WHY\" and the same arguments",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if blocked {
+        ways.push(
+            "fix the deploy blocker (forge deploy would refuse it; it cannot be accepted)"
+                .to_string(),
+        );
+    }
+    if ineligible {
+        ways.push("make the manifest eligible (roa-diff check says how)".to_string());
+    }
+    if ways.is_empty() {
+        ways.push("change the manifest".to_string());
+    }
+    format!(
+        "roa-diff: refused by --fail-on {}; to go on, {}",
+        fail_on_text(fail_on),
+        ways.join(", or ")
+    )
+}
+
+/// Runs the comparison the diff arguments ask for; `None` when only the usage line was
+/// printed.
+pub fn diff_outcome(args: &DiffArgs) -> Result<Option<Outcome>, Error> {
     if args.git || args.base_tag.is_some() {
-        return run_git(args);
+        return git_outcome(args).map(|a| Some(Outcome::Apps(a)));
     }
     if args.staged || args.path.is_some() {
         return Err(Error::new(
@@ -290,7 +411,7 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
         ));
     }
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
-        return run_default(args);
+        return default_outcome(args);
     };
     if let Some(e) = crate::hints::revision_given_as_file(old, new) {
         return Err(e);
@@ -340,28 +461,12 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
         let stale = accept::apply(file, std::iter::once(&mut report));
         report.warnings.extend(stale);
     }
-    let md_options = args.markdown_options();
-    let text = match args.format {
-        Format::Json => json::render(&report),
-        Format::Markdown => markdown::render(&report, &md_options),
-        Format::Sarif => sarif::render(&report, &md_options),
-        Format::Github => {
-            append_step_summary(&markdown::render(&report, &md_options))?;
-            github::render(&report)
-        }
-        Format::Human => human::render(&report, &args.human_options()),
-    };
-    write_stdout(&text);
-    Ok(if policy_trips(&report, &args.policy.fail_on) {
-        EXIT_POLICY
-    } else {
-        EXIT_OK
-    })
+    Ok(Some(Outcome::One(Box::new(report))))
 }
 
 /// No OLD and NEW: inside a git repository, `--git` against the baseline [`crate::baseline`]
 /// chooses (said in one line on stderr); elsewhere, or with only one manifest, the usage line.
-fn run_default(args: &DiffArgs) -> Result<i32, Error> {
+fn default_outcome(args: &DiffArgs) -> Result<Option<Outcome>, Error> {
     let baseline = match args.old {
         None => crate::baseline::choose()?,
         Some(_) => None,
@@ -371,17 +476,17 @@ fn run_default(args: &DiffArgs) -> Result<i32, Error> {
             Some(_) => eprintln!("roa-diff: expected two manifests; {}", crate::hints::USAGE),
             None => eprintln!("{}", crate::hints::USAGE),
         }
-        return Ok(EXIT_ERROR);
+        return Ok(None);
     };
     eprintln!("{}", baseline.line);
     let mut args = args.clone();
     args.git = true;
     args.base_tag = baseline.base_tag;
-    run_git(&args)
+    git_outcome(&args).map(|a| Some(Outcome::Apps(a)))
 }
 
 /// `--git`: every Forge manifest in two revisions; the exit status is the worst over all apps.
-fn run_git(args: &DiffArgs) -> Result<i32, Error> {
+fn git_outcome(args: &DiffArgs) -> Result<AppsReport, Error> {
     let text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
     let repo = open_repo("roa-diff --git")?;
     if let Some(line) = args
@@ -429,30 +534,15 @@ fn run_git(args: &DiffArgs) -> Result<i32, Error> {
     report.notes = notes;
     if let Some(file) = &trusted.accept {
         // An entry is stale only if it matches nothing in any app; the warning goes to all.
-        let stale = accept::apply(
+        // A commit's check (--staged) is no release: entries kept for it are not stale yet.
+        let stale = accept::apply_with(
             file,
             report.apps.iter_mut().filter_map(|a| a.report.as_mut()),
+            !args.staged,
         );
         report.notes.extend(stale);
     }
-    let md_options = args.markdown_options();
-    write_stdout(&match args.format {
-        Format::Json => apps::render_json(&report),
-        Format::Human => apps::render_human(&report, &args.human_options()),
-        Format::Markdown => apps::render_markdown(&report, &md_options),
-        Format::Sarif => {
-            sarif::render_all(&report.reports().cloned().collect::<Vec<_>>(), &md_options)
-        }
-        Format::Github => {
-            append_step_summary(&apps::render_markdown(&report, &md_options))?;
-            report.reports().map(github::render).collect()
-        }
-    });
-    Ok(if apps_policy_trips(&report, &args.policy.fail_on) {
-        EXIT_POLICY
-    } else {
-        EXIT_OK
-    })
+    Ok(report)
 }
 
 /// The accept file's path in a revision: `--accept FILE` as a repository path (`./` and `../`
@@ -532,6 +622,7 @@ pub fn main() -> i32 {
         Some(Command::Hook(command)) => crate::hook::run(command),
         Some(Command::Log(args)) => crate::log::run(args),
         Some(Command::Check(args)) => crate::check::run(args),
+        Some(Command::Accept(args)) => crate::accept_cmd::run(args),
         None => run_diff(&cli.diff),
     };
     match result {

@@ -29,6 +29,7 @@ pub const RENDERERS: &[Renderer] = &[
             &HumanOptions {
                 color: true,
                 context: 3,
+                fingerprints: Some(crate::rules::Level::Minor),
             },
         )
     }),

@@ -7,6 +7,7 @@
 //! [`report`] renders the result.
 
 pub mod accept;
+pub mod accept_cmd;
 pub mod baseline;
 pub mod blockers;
 pub mod check;

@@ -15,6 +15,9 @@ pub struct HumanOptions {
     pub color: bool,
     /// Lines of text diff to show around each change (0: none).
     pub context: usize,
+    /// Show the fingerprint of each unaccepted change at this level or above (the changes
+    /// the policy trips on), so it can be accepted.
+    pub fingerprints: Option<Level>,
 }
 
 struct Style {
@@ -187,6 +190,12 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             s.dim(&sanitize(&location(side, change.line))),
             sanitize(&change.message)
         );
+        let trips = options
+            .fingerprints
+            .is_some_and(|level| change.level >= level);
+        if trips && change.accepted.is_none() && !report.first_release {
+            let _ = writeln!(out, "         fingerprint {}", change.fingerprint);
+        }
         // An entry added or removed whole is said by its message; show values for field changes.
         let whole_entry = (change.before.is_null() && change.after.is_object())
             || (change.after.is_null() && change.before.is_object());
