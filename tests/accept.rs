@@ -180,3 +180,125 @@ fn stale_entries_are_warned_about_where_a_release_is_compared_not_in_a_commit_ch
     let o = r.run(&["--git", "v1.1.0", "--accept-from", "head"]);
     assert!(text(&o.stdout).contains(stale), "{}", text(&o.stdout));
 }
+
+/// A `levels:` entry overrides a rule's level for this app, and every format says so.
+#[test]
+fn per_rule_levels_are_applied_and_shown_as_overridden_in_every_format() {
+    let r = Repo::new("accept-levels");
+    std::fs::write(r.dir.join("old.yml"), v1("app")).unwrap();
+    // A scope added (major) and a function added (minor).
+    std::fs::write(
+        r.dir.join("new.yml"),
+        common::manifest(
+            "app",
+            &["main", "second"],
+            &["read:jira-work", "write:jira-work"],
+            false,
+        ),
+    )
+    .unwrap();
+    let pair = ["old.yml", "new.yml", "--fail-on", "major"];
+    assert_eq!(r.run(&pair).status.code(), Some(1));
+    std::fs::write(
+        r.dir.join(".roa-diff.yml"),
+        "# team policy\nlevels:\n  scope-added: minor   # scopes are reviewed elsewhere\n  module-added: major\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let mut args = pair.to_vec();
+        args.extend(["--format", format]);
+        let o = r.run(&args);
+        (o.status.code().unwrap(), text(&o.stdout))
+    };
+    // module-added is now the major change: still refused, for another reason.
+    let (code, human) = run("human");
+    assert_eq!(code, 1, "{human}");
+    assert!(human.contains("  minor  scope-added"), "{human}");
+    assert!(
+        human.contains("         overridden (.roa-diff.yml:3): major in the rule book\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("         overridden (.roa-diff.yml:4): minor in the rule book\n"),
+        "{human}"
+    );
+    let (_, json) = run("json");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["verdict"]["update"], "major");
+    let scope = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "scope-added")
+        .unwrap();
+    assert_eq!(scope["level"], "minor");
+    assert_eq!(
+        scope["overridden"],
+        serde_json::json!({"rule_level": "major", "entry": ".roa-diff.yml:3"})
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("docs/output.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&v), "{json}");
+    let (_, md) = run("markdown");
+    assert!(
+        md.contains("minor (overridden: major in the rule book)"),
+        "{md}"
+    );
+    let (_, gh) = run("github");
+    assert!(
+        gh.contains("title=roa-diff%3A scope-added (minor%2C overridden)::"),
+        "{gh}"
+    );
+    assert!(
+        gh.contains("Level overridden (.roa-diff.yml:3): major in the rule book"),
+        "{gh}"
+    );
+    let (_, sarif) = run("sarif");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "scope-added")
+        .unwrap();
+    assert_eq!(result["level"], "note");
+    assert_eq!(result["properties"]["overridden"]["ruleLevel"], "major");
+
+    // Only the scope rule lowered: a minor update, which passes and rolls out by itself.
+    std::fs::write(
+        r.dir.join(".roa-diff.yml"),
+        "levels:\n  scope-added: minor\n",
+    )
+    .unwrap();
+    let (code, human) = run("human");
+    assert_eq!(code, 0, "{human}");
+    assert!(
+        human.starts_with(
+            "Minor update: no approval needed; it rolls out to every installation by itself."
+        ),
+        "{human}"
+    );
+
+    // A typo is an error naming the file, line and a close id.
+    std::fs::write(
+        r.dir.join(".roa-diff.yml"),
+        "levels:\n  scope-aded: minor\n",
+    )
+    .unwrap();
+    let o = r.run(&pair);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(".roa-diff.yml:2") && err.contains("did you mean `scope-added`?"),
+        "{err}"
+    );
+    std::fs::write(r.dir.join(".roa-diff.yml"), "levels:\n  scope-added: low\n").unwrap();
+    let err = text(&r.run(&pair).stderr);
+    assert!(
+        err.contains("level `low`: expected `major` or `minor`"),
+        "{err}"
+    );
+}

@@ -91,12 +91,24 @@ fn change_command(report: &Report, change: &Change) -> String {
     } else {
         ""
     };
+    let overridden = match &change.overridden {
+        Some(o) => {
+            let _ = write!(
+                message,
+                "\nLevel overridden ({}): {} in the rule book",
+                sanitize(&o.entry),
+                o.rule_level.as_str()
+            );
+            ", overridden"
+        }
+        None => "",
+    };
     properties.push((
         "title",
         format!(
-            "roa-diff: {} ({}{accepted})",
+            "roa-diff: {} ({}{overridden}{accepted})",
             change.rule.as_str(),
-            rule.level.as_str()
+            change.level.as_str()
         ),
     ));
     command(kind, &properties, &message)

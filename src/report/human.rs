@@ -175,6 +175,14 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             change.rule.as_str(),
             sanitize(&change.path)
         );
+        if let Some(o) = &change.overridden {
+            let _ = writeln!(
+                out,
+                "         overridden ({}): {} in the rule book",
+                sanitize(&o.entry),
+                o.rule_level.as_str()
+            );
+        }
         if let Some(a) = &change.accepted {
             let _ = writeln!(
                 out,

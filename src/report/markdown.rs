@@ -127,11 +127,16 @@ fn level_cell(change: &Change) -> String {
         Level::Major => "**major**",
         Level::Minor => "minor",
     };
-    if change.accepted.is_some() {
-        format!("{level} (accepted)")
+    let overridden = match &change.overridden {
+        Some(o) => format!(" (overridden: {} in the rule book)", o.rule_level.as_str()),
+        None => String::new(),
+    };
+    let accepted = if change.accepted.is_some() {
+        " (accepted)"
     } else {
-        level.to_string()
-    }
+        ""
+    };
+    format!("{level}{overridden}{accepted}")
 }
 
 fn change_row(report: &Report, change: &Change, options: &MarkdownOptions) -> String {

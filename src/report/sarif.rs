@@ -143,6 +143,12 @@ fn result(report: &Report, change: &Change) -> Value {
         }],
         "partialFingerprints": {"roaDiffChange/v1": change.fingerprint},
     });
+    if let Some(o) = &change.overridden {
+        result["properties"] = json!({"overridden": {
+            "ruleLevel": o.rule_level.as_str(),
+            "entry": sanitize(&o.entry),
+        }});
+    }
     if let Some(a) = &change.accepted {
         result["suppressions"] = json!([{
             "kind": "external",
