@@ -174,6 +174,10 @@ pub struct DiffArgs {
     pub color: ColorChoice,
     #[command(flatten)]
     pub policy: Policy,
+    /// Human output: print the Runs on Atlassian reasons of both sides even when eligibility
+    /// does not change (JSON always has them).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Show N lines of the textual diff around each change.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,
@@ -292,6 +296,7 @@ impl DiffArgs {
             color: use_color(self.color),
             context: self.context,
             fingerprints: tripping_level(&self.policy.fail_on),
+            verbose: self.verbose,
         }
     }
 }

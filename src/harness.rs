@@ -30,6 +30,7 @@ pub const RENDERERS: &[Renderer] = &[
                 color: true,
                 context: 3,
                 fingerprints: Some(crate::rules::Level::Minor),
+                verbose: true,
             },
         )
     }),

@@ -265,6 +265,15 @@ fn render_section(report: &Report, options: &MarkdownOptions) -> String {
         }
     );
 
+    let summary = super::human::admin_summary(report);
+    if !summary.is_empty() {
+        out.push_str("**Admins will be asked to approve:**\n\n");
+        for line in summary {
+            let _ = writeln!(out, "- {}", code(line, false));
+        }
+        out.push('\n');
+    }
+
     if !report.changes.is_empty() {
         let _ = writeln!(
             out,
