@@ -473,7 +473,10 @@ fn pre_push(args: &PrePushArgs) -> Result<i32> {
             );
             continue;
         };
-        eprint!("{}", render_human(&report, &HumanOptions::default()));
+        eprint!(
+            "{}",
+            render_human(&report, &hook_human_options(&args.policy.fail_on))
+        );
         if apps_policy_trips(&report, &args.policy.fail_on) {
             eprintln!(
                 "{}",
@@ -523,7 +526,10 @@ fn pre_commit(args: &PreCommitArgs) -> Result<i32> {
         return Ok(EXIT_OK);
     };
     // On stdout, as `roa-diff --git --staged` prints it; the verdict line goes to stderr.
-    print!("{}", render_human(&report, &HumanOptions::default()));
+    print!(
+        "{}",
+        render_human(&report, &hook_human_options(&args.policy.fail_on))
+    );
     if apps_policy_trips(&report, &args.policy.fail_on) {
         eprintln!(
             "{}",
@@ -573,6 +579,15 @@ fn check(
         report.notes.extend(stale);
     }
     Ok(Some(report))
+}
+
+/// The hooks' report: with the fingerprint of each change the policy trips on, so the
+/// refused change can be accepted.
+fn hook_human_options(fail_on: &[FailOn]) -> HumanOptions {
+    HumanOptions {
+        fingerprints: crate::cli::tripping_level(fail_on),
+        ..HumanOptions::default()
+    }
 }
 
 /// The one line a refused commit or push ends with: what tripped, and the ways on.
