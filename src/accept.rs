@@ -15,6 +15,8 @@
 //!     reason: Needed for the bulk editor
 //!   - roa: lost                            # losing Runs on Atlassian, for the roa-lost policy
 //!     reason: The billing remote is worth the badge
+//! levels:                                  # a rule's level for this app (shown as overridden)
+//!   scope-removed: minor
 //! ```
 
 use serde::Serialize;
@@ -24,7 +26,7 @@ use crate::fingerprint::{is_fingerprint, is_legacy_fingerprint, FINGERPRINT_LEN}
 use crate::load::{parse, LoadOptions, Node};
 use crate::report::{Report, UpdateLevel};
 use crate::roa::RoaChange;
-use crate::rules::{RuleId, REPLACED_IDS};
+use crate::rules::{Level, RuleId, REPLACED_IDS};
 
 /// The file looked for in the current directory when `--accept` is not given.
 pub const DEFAULT_FILE: &str = ".roa-diff.yml";
@@ -76,10 +78,30 @@ pub struct Entry {
     pub location: String,
 }
 
+/// A `levels:` entry: this rule's changes get this level instead of the rule book's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelEntry {
+    pub rule: RuleId,
+    pub level: Level,
+    /// `FILE:LINE` of the entry.
+    pub location: String,
+}
+
+/// How a change's level was overridden; shown in every format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overridden {
+    /// The rule book's level for the rule.
+    pub rule_level: Level,
+    /// `FILE:LINE` of the `levels:` entry.
+    pub entry: String,
+}
+
 /// A parsed accept file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AcceptFile {
     pub entries: Vec<Entry>,
+    /// `levels:`: per-rule levels, as buf, oasdiff and cargo-semver-checks allow.
+    pub levels: Vec<LevelEntry>,
     /// `env:`: the process environment variables a manifest's `${VAR}`s may read.
     pub env: Vec<String>,
 }
@@ -213,10 +235,10 @@ pub fn parse_text(name: &str, text: &str) -> Result<AcceptFile> {
     let root = doc.root();
     if !root.value.is_null() {
         for (key, child) in root.entries()? {
-            if key != "accept" && key != "env" {
-                return Err(
-                    child.error(format!("unknown key `{key}` (expected `accept` or `env`)"))
-                );
+            if !["accept", "env", "levels"].contains(&key.as_str()) {
+                return Err(child.error(format!(
+                    "unknown key `{key}` (expected `accept`, `env` or `levels`)"
+                )));
             }
         }
     }
@@ -238,7 +260,67 @@ pub fn parse_text(name: &str, text: &str) -> Result<AcceptFile> {
             env.push(variable.to_string());
         }
     }
-    Ok(AcceptFile { entries, env })
+    let mut levels = Vec::new();
+    if let Some(map) = root.field("levels")? {
+        for (key, child) in map.entries()? {
+            let Some(rule) = RuleId::from_id(&key) else {
+                return Err(child.error(format!(
+                    "unknown rule `{key}`{} (see `roa-diff rules`)",
+                    crate::explain::closest_id(&key)
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default()
+                )));
+            };
+            let level = match child.str()? {
+                "major" => Level::Major,
+                "minor" => Level::Minor,
+                other => {
+                    return Err(child.error(format!("level `{other}`: expected `major` or `minor`")))
+                }
+            };
+            levels.push(LevelEntry {
+                rule,
+                level,
+                location: location(&child, name),
+            });
+        }
+    }
+    Ok(AcceptFile {
+        entries,
+        env,
+        levels,
+    })
+}
+
+/// Gives each change of a rule named under `levels:` that level, marked overridden, and the
+/// report the verdict that follows: the update level, major changes first, and the rollout
+/// (automatic when no major change is left; held when a change was made major, since which
+/// rollout Forge would choose then depends on the manifests, and held is the cautious answer).
+fn apply_levels(file: &AcceptFile, report: &mut Report) {
+    let mut changed = false;
+    for change in &mut report.changes {
+        if let Some(entry) = file.levels.iter().find(|l| l.rule == change.rule) {
+            if entry.level != change.level {
+                change.overridden = Some(Overridden {
+                    rule_level: change.rule.level(),
+                    entry: entry.location.clone(),
+                });
+                change.level = entry.level;
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return;
+    }
+    let before = report.update;
+    report.changes.sort_by_key(|c| std::cmp::Reverse(c.level));
+    report.update = UpdateLevel::from(report.changes.iter().map(|c| c.level).max());
+    if report.update != UpdateLevel::Major {
+        report.rollout = crate::rollout::Rollout::Automatic;
+    } else if before != UpdateLevel::Major && !report.first_release {
+        report.rollout = crate::rollout::Rollout::Held;
+    }
 }
 
 /// Marks the changes the file accepts in every report (a multi-app run passes them all, so an
@@ -247,8 +329,20 @@ pub fn apply<'a>(
     file: &AcceptFile,
     reports: impl IntoIterator<Item = &'a mut Report>,
 ) -> Vec<String> {
+    apply_with(file, reports, true)
+}
+
+/// [`apply`]; `warn_stale: false` leaves out the stale-entry warnings, for a commit's check
+/// (`--staged`, the pre-commit hook), where entries kept for the release comparison match
+/// nothing yet.
+pub fn apply_with<'a>(
+    file: &AcceptFile,
+    reports: impl IntoIterator<Item = &'a mut Report>,
+    warn_stale: bool,
+) -> Vec<String> {
     let mut used = vec![false; file.entries.len()];
     for report in reports {
+        apply_levels(file, report);
         for change in &mut report.changes {
             // Every matching entry counts as used (none is stale); the first one is shown.
             for (i, entry) in file.entries.iter().enumerate() {
@@ -306,7 +400,7 @@ pub fn apply<'a>(
         file.entries
             .iter()
             .zip(used)
-            .filter(|(_, used)| !used)
+            .filter(|(_, used)| warn_stale && !used)
             .map(|(e, _)| {
                 format!(
                     "{}: accepted {} matches nothing in this update; remove the stale entry",
@@ -316,6 +410,41 @@ pub fn apply<'a>(
             }),
     );
     notes
+}
+
+/// What the policy trips on that an accept entry could cover: an unaccepted change at a level
+/// `--fail-on` fails on, or an unaccepted loss of Runs on Atlassian.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding<'a> {
+    Change(&'a crate::diff::Change),
+    RoaLost,
+}
+
+/// The findings of these reports, each once (a change by its fingerprint).
+pub fn findings<'a>(
+    reports: impl Iterator<Item = &'a Report>,
+    fail_on: &[crate::cli::FailOn],
+) -> Vec<Finding<'a>> {
+    let level = crate::cli::tripping_level(fail_on);
+    let mut out: Vec<Finding> = Vec::new();
+    for report in reports.filter(|r| !r.first_release) {
+        for change in &report.changes {
+            let trips = level.is_some_and(|l| change.level >= l) && change.accepted.is_none();
+            let seen = out
+                .iter()
+                .any(|f| matches!(f, Finding::Change(c) if c.fingerprint == change.fingerprint));
+            if trips && !seen {
+                out.push(Finding::Change(change));
+            }
+        }
+        if fail_on.contains(&crate::cli::FailOn::RoaLost)
+            && roa_lost_unaccepted(report)
+            && !out.contains(&Finding::RoaLost)
+        {
+            out.push(Finding::RoaLost);
+        }
+    }
+    out
 }
 
 /// The update level counting only changes nothing accepts: what `--fail-on major|any` sees.

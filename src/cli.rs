@@ -17,6 +17,7 @@ use crate::report::apps::{self, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::report::markdown::{self, MarkdownOptions};
 use crate::report::{compare_owned, github, human, json, sarif, Report, UpdateLevel};
+use crate::rules::Level;
 use crate::trust::{self, AcceptFrom, Trusted};
 
 /// Exit status: nothing the policy fails on.
@@ -40,6 +41,7 @@ Examples:
   roa-diff --git v1.4.0            # every Forge manifest, v1.4.0 against the working tree
   roa-diff --git --base-tag 'v*'   # against the newest release tag
   roa-diff log --releases 'v*'     # each release's verdict, and the commits behind it
+  roa-diff check                   # eligibility and deploy blockers of every manifest
   roa-diff explain egress-added";
 
 #[derive(Parser, Debug)]
@@ -80,6 +82,12 @@ pub enum Command {
     /// Install or remove the git hook that gates commits or release tags (see docs/git.md).
     #[command(subcommand)]
     Hook(crate::hook::HookCommand),
+    /// One manifest's Runs on Atlassian eligibility (with the way to qualify), deploy blockers
+    /// and warnings; default: every manifest in the repository, or ./manifest.yml.
+    Check(crate::check::CheckArgs),
+    /// Append entries for the current unaccepted findings to .roa-diff.yml (or --accept FILE);
+    /// takes the diff's arguments.
+    Accept(crate::accept_cmd::AcceptArgs),
     /// Commits that changed a Forge manifest, newest first, with what each did (see docs/git.md).
     Log(crate::log::LogArgs),
 }
@@ -166,6 +174,10 @@ pub struct DiffArgs {
     pub color: ColorChoice,
     #[command(flatten)]
     pub policy: Policy,
+    /// Human output: print the Runs on Atlassian reasons of both sides even when eligibility
+    /// does not change (JSON always has them).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Show N lines of the textual diff around each change.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,
@@ -192,14 +204,14 @@ pub struct DiffArgs {
     pub max_bytes: u64,
 }
 
-fn parse_var(text: &str) -> Result<(String, String), String> {
+pub fn parse_var(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
     Ok((parse_env_name(name)?, value.to_string()))
 }
 
-fn parse_env_name(name: &str) -> Result<String, String> {
+pub fn parse_env_name(name: &str) -> Result<String, String> {
     if !trust::is_variable_name(name) {
         return Err(format!(
             "`{name}` is not a variable name ([A-Za-z_][A-Za-z0-9_]*)"
@@ -231,7 +243,27 @@ pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
     })
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+/// The `--fail-on` value as typed, for refusal lines.
+pub fn fail_on_text(fail_on: &[FailOn]) -> String {
+    fail_on
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The lowest change level the policy trips on (`None`: no update policy).
+pub fn tripping_level(fail_on: &[FailOn]) -> Option<Level> {
+    if fail_on.contains(&FailOn::Any) {
+        Some(Level::Minor)
+    } else if fail_on.contains(&FailOn::Major) {
+        Some(Level::Major)
+    } else {
+        None
+    }
+}
+
+pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -263,21 +295,119 @@ impl DiffArgs {
         HumanOptions {
             color: use_color(self.color),
             context: self.context,
+            fingerprints: tripping_level(&self.policy.fail_on),
+            verbose: self.verbose,
         }
     }
 }
 
 /// `--format github`: GitHub shows the markdown report on the run's summary page too.
-fn append_step_summary(markdown: &str) -> Result<(), Error> {
+pub fn append_step_summary(markdown: &str) -> Result<(), Error> {
     match std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         Some(path) => github::append_step_summary(std::path::Path::new(&path), markdown),
         None => Ok(()),
     }
 }
 
+/// What a diff run found: one pair of manifests, or every app of two revisions.
+pub enum Outcome {
+    One(Box<Report>),
+    Apps(AppsReport),
+}
+
+impl Outcome {
+    pub fn reports(&self) -> Box<dyn Iterator<Item = &Report> + '_> {
+        match self {
+            Outcome::One(r) => Box::new(std::iter::once(r.as_ref())),
+            Outcome::Apps(a) => Box::new(a.reports()),
+        }
+    }
+
+    fn trips(&self, fail_on: &[FailOn]) -> bool {
+        match self {
+            Outcome::One(r) => policy_trips(r, fail_on),
+            Outcome::Apps(a) => apps_policy_trips(a, fail_on),
+        }
+    }
+}
+
 fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
+    let Some(outcome) = diff_outcome(args)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let md_options = args.markdown_options();
+    let text = match &outcome {
+        Outcome::One(report) => match args.format {
+            Format::Json => json::render(report),
+            Format::Markdown => markdown::render(report, &md_options),
+            Format::Sarif => sarif::render(report, &md_options),
+            Format::Github => {
+                append_step_summary(&markdown::render(report, &md_options))?;
+                github::render(report)
+            }
+            Format::Human => human::render(report, &args.human_options()),
+        },
+        Outcome::Apps(report) => match args.format {
+            Format::Json => apps::render_json(report),
+            Format::Human => apps::render_human(report, &args.human_options()),
+            Format::Markdown => apps::render_markdown(report, &md_options),
+            Format::Sarif => {
+                sarif::render_all(&report.reports().cloned().collect::<Vec<_>>(), &md_options)
+            }
+            Format::Github => {
+                append_step_summary(&apps::render_markdown(report, &md_options))?;
+                report.reports().map(github::render).collect()
+            }
+        },
+    };
+    write_stdout(&text);
+    if !outcome.trips(&args.policy.fail_on) {
+        return Ok(EXIT_OK);
+    }
+    eprintln!("{}", refusal_line(&outcome, &args.policy.fail_on));
+    Ok(EXIT_POLICY)
+}
+
+/// The one line a refused run ends with (on stderr, in every format): what tripped, and how
+/// to go on.
+fn refusal_line(outcome: &Outcome, fail_on: &[FailOn]) -> String {
+    let findings = accept::findings(outcome.reports(), fail_on);
+    let blocked =
+        fail_on.contains(&FailOn::Blocked) && outcome.reports().any(|r| !r.blockers.is_empty());
+    let ineligible =
+        fail_on.contains(&FailOn::Ineligible) && outcome.reports().any(|r| !r.new.eligible());
+    let mut ways = Vec::new();
+    if !findings.is_empty() {
+        ways.push(format!(
+            "accept the {} reviewed finding{} with roa-diff accept --reason \"WHY\" and the same arguments",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if blocked {
+        ways.push(
+            "fix the deploy blocker (forge deploy would refuse it; it cannot be accepted)"
+                .to_string(),
+        );
+    }
+    if ineligible {
+        ways.push("make the manifest eligible (roa-diff check says how)".to_string());
+    }
+    if ways.is_empty() {
+        ways.push("change the manifest".to_string());
+    }
+    format!(
+        "roa-diff: refused by --fail-on {}; to go on, {}",
+        fail_on_text(fail_on),
+        ways.join(", or ")
+    )
+}
+
+/// Runs the comparison the diff arguments ask for; `None` when only the usage line was
+/// printed.
+pub fn diff_outcome(args: &DiffArgs) -> Result<Option<Outcome>, Error> {
     if args.git || args.base_tag.is_some() {
-        return run_git(args);
+        return git_outcome(args).map(|a| Some(Outcome::Apps(a)));
     }
     if args.staged || args.path.is_some() {
         return Err(Error::new(
@@ -286,7 +416,7 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
         ));
     }
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
-        return run_default(args);
+        return default_outcome(args);
     };
     if let Some(e) = crate::hints::revision_given_as_file(old, new) {
         return Err(e);
@@ -336,28 +466,12 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
         let stale = accept::apply(file, std::iter::once(&mut report));
         report.warnings.extend(stale);
     }
-    let md_options = args.markdown_options();
-    let text = match args.format {
-        Format::Json => json::render(&report),
-        Format::Markdown => markdown::render(&report, &md_options),
-        Format::Sarif => sarif::render(&report, &md_options),
-        Format::Github => {
-            append_step_summary(&markdown::render(&report, &md_options))?;
-            github::render(&report)
-        }
-        Format::Human => human::render(&report, &args.human_options()),
-    };
-    write_stdout(&text);
-    Ok(if policy_trips(&report, &args.policy.fail_on) {
-        EXIT_POLICY
-    } else {
-        EXIT_OK
-    })
+    Ok(Some(Outcome::One(Box::new(report))))
 }
 
 /// No OLD and NEW: inside a git repository, `--git` against the baseline [`crate::baseline`]
 /// chooses (said in one line on stderr); elsewhere, or with only one manifest, the usage line.
-fn run_default(args: &DiffArgs) -> Result<i32, Error> {
+fn default_outcome(args: &DiffArgs) -> Result<Option<Outcome>, Error> {
     let baseline = match args.old {
         None => crate::baseline::choose()?,
         Some(_) => None,
@@ -367,17 +481,17 @@ fn run_default(args: &DiffArgs) -> Result<i32, Error> {
             Some(_) => eprintln!("roa-diff: expected two manifests; {}", crate::hints::USAGE),
             None => eprintln!("{}", crate::hints::USAGE),
         }
-        return Ok(EXIT_ERROR);
+        return Ok(None);
     };
     eprintln!("{}", baseline.line);
     let mut args = args.clone();
     args.git = true;
     args.base_tag = baseline.base_tag;
-    run_git(&args)
+    git_outcome(&args).map(|a| Some(Outcome::Apps(a)))
 }
 
 /// `--git`: every Forge manifest in two revisions; the exit status is the worst over all apps.
-fn run_git(args: &DiffArgs) -> Result<i32, Error> {
+fn git_outcome(args: &DiffArgs) -> Result<AppsReport, Error> {
     let text = |p: &Option<PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
     let repo = open_repo("roa-diff --git")?;
     if let Some(line) = args
@@ -425,30 +539,15 @@ fn run_git(args: &DiffArgs) -> Result<i32, Error> {
     report.notes = notes;
     if let Some(file) = &trusted.accept {
         // An entry is stale only if it matches nothing in any app; the warning goes to all.
-        let stale = accept::apply(
+        // A commit's check (--staged) is no release: entries kept for it are not stale yet.
+        let stale = accept::apply_with(
             file,
             report.apps.iter_mut().filter_map(|a| a.report.as_mut()),
+            !args.staged,
         );
         report.notes.extend(stale);
     }
-    let md_options = args.markdown_options();
-    write_stdout(&match args.format {
-        Format::Json => apps::render_json(&report),
-        Format::Human => apps::render_human(&report, &args.human_options()),
-        Format::Markdown => apps::render_markdown(&report, &md_options),
-        Format::Sarif => {
-            sarif::render_all(&report.reports().cloned().collect::<Vec<_>>(), &md_options)
-        }
-        Format::Github => {
-            append_step_summary(&apps::render_markdown(&report, &md_options))?;
-            report.reports().map(github::render).collect()
-        }
-    });
-    Ok(if apps_policy_trips(&report, &args.policy.fail_on) {
-        EXIT_POLICY
-    } else {
-        EXIT_OK
-    })
+    Ok(report)
 }
 
 /// The accept file's path in a revision: `--accept FILE` as a repository path (`./` and `../`
@@ -469,7 +568,7 @@ fn accept_expected(args: &DiffArgs) -> bool {
 }
 
 /// Writes to stdout; a closed pipe (`roa-diff ... | head`) is not an error worth a panic.
-fn write_stdout(text: &str) {
+pub fn write_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
@@ -527,6 +626,8 @@ pub fn main() -> i32 {
         }
         Some(Command::Hook(command)) => crate::hook::run(command),
         Some(Command::Log(args)) => crate::log::run(args),
+        Some(Command::Check(args)) => crate::check::run(args),
+        Some(Command::Accept(args)) => crate::accept_cmd::run(args),
         None => run_diff(&cli.diff),
     };
     match result {

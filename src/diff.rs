@@ -38,6 +38,9 @@ pub struct Change {
     pub fingerprint: String,
     /// Set when a `.roa-diff.yml` entry accepts the change (see `accept`).
     pub accepted: Option<Acceptance>,
+    /// Set when a `levels:` entry of `.roa-diff.yml` changed `level` (see `accept`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<crate::accept::Overridden>,
 }
 
 /// The two manifests being compared, with the names warnings use.
@@ -75,6 +78,7 @@ impl Diff {
             before,
             after,
             accepted: None,
+            overridden: None,
         });
     }
 }

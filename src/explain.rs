@@ -116,6 +116,7 @@ pub fn explain(id: &str) -> Option<String> {
     let code = reason_code(id)?;
     let _ = writeln!(out, "{} (Runs on Atlassian reason)", code.code);
     let _ = writeln!(out, "  {}", code.summary);
+    let _ = writeln!(out, "\n  to qualify: {}", code.qualify);
     let _ = writeln!(out, "\n  basis:  {}", basis_line(code.basis));
     let _ = writeln!(out, "  source: {} ({})", code.url, code.source);
     let _ = writeln!(out, "\n  What a manifest cannot show:");
@@ -190,14 +191,15 @@ pub fn rules_markdown() -> String {
         let _ = writeln!(out, "Source: <{}> ({})", r.url, r.source);
     }
     out.push_str("\n## Runs on Atlassian reasons\n\nA manifest is eligible when none of these holds. The codes are the ones `forge eligibility` prints. The result of an update is `kept`, `lost`, `gained` or `still-ineligible`.\n\n");
-    out.push_str("| code | basis | holds when | source |\n|---|---|---|---|\n");
+    out.push_str("| code | basis | holds when | to qualify (`roa-diff check` says it) | source |\n|---|---|---|---|---|\n");
     for c in REASON_CODES.iter().chain(UNREPORTED_CODES) {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | <{}> {} |",
+            "| `{}` | {} | {} | {} | <{}> {} |",
             c.code,
             c.basis.as_str(),
             md_cell(c.summary),
+            md_cell(c.qualify),
             c.url,
             md_cell(c.source)
         );

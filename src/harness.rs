@@ -30,6 +30,8 @@ pub const RENDERERS: &[Renderer] = &[
             &HumanOptions {
                 color: true,
                 context: 3,
+                fingerprints: Some(crate::rules::Level::Minor),
+                verbose: true,
             },
         )
     }),

@@ -11,7 +11,7 @@ use git2::Repository;
 use sha2::{Digest, Sha256};
 
 use crate::accept::{self, AcceptFile, DEFAULT_FILE};
-use crate::cli::{apps_policy_trips, FailOn, Policy, EXIT_OK, EXIT_POLICY};
+use crate::cli::{apps_policy_trips, fail_on_text, FailOn, Policy, EXIT_OK, EXIT_POLICY};
 use crate::error::{Error, Result};
 use crate::git::apps::{compare_snapshots, find_manifests};
 use crate::git::{
@@ -137,14 +137,6 @@ pub fn hooks_dir(repo: &Repository) -> PathBuf {
 
 fn sh_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-fn fail_on_text(fail_on: &[FailOn]) -> String {
-    fail_on
-        .iter()
-        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -466,14 +458,25 @@ fn pre_push(args: &PrePushArgs) -> Result<i32> {
             Some(source) => Some(accept::parse_text(&source.name, &source.text)?),
             None => None,
         };
-        let Some(report) = check(&repo, &base, &head, Vec::new(), accept.as_ref(), &options)?
+        let Some(report) = check(
+            &repo,
+            &base,
+            &head,
+            Vec::new(),
+            accept.as_ref(),
+            &options,
+            true,
+        )?
         else {
             eprintln!(
                 "roa-diff: {tag}: no Forge manifest in it or in {previous}: nothing to check"
             );
             continue;
         };
-        eprint!("{}", render_human(&report, &HumanOptions::default()));
+        eprint!(
+            "{}",
+            render_human(&report, &hook_human_options(&args.policy.fail_on))
+        );
         if apps_policy_trips(&report, &args.policy.fail_on) {
             eprintln!(
                 "{}",
@@ -516,12 +519,17 @@ fn pre_commit(args: &PreCommitArgs) -> Result<i32> {
         notes,
         trusted.accept.as_ref(),
         &options,
+        // A commit is not a release: entries kept for the release check match nothing yet.
+        false,
     )?
     else {
         return Ok(EXIT_OK);
     };
     // On stdout, as `roa-diff --git --staged` prints it; the verdict line goes to stderr.
-    print!("{}", render_human(&report, &HumanOptions::default()));
+    print!(
+        "{}",
+        render_human(&report, &hook_human_options(&args.policy.fail_on))
+    );
     if apps_policy_trips(&report, &args.policy.fail_on) {
         eprintln!(
             "{}",
@@ -549,6 +557,7 @@ fn check(
     notes: Vec<String>,
     accept: Option<&AcceptFile>,
     options: &LoadOptions,
+    warn_stale: bool,
 ) -> Result<Option<AppsReport>> {
     let mut report = match compare_snapshots(repo, base, head, options, None) {
         Ok(report) => report,
@@ -562,13 +571,23 @@ fn check(
     };
     report.notes = notes;
     if let Some(file) = accept {
-        let stale = accept::apply(
+        let stale = accept::apply_with(
             file,
             report.apps.iter_mut().filter_map(|a| a.report.as_mut()),
+            warn_stale,
         );
         report.notes.extend(stale);
     }
     Ok(Some(report))
+}
+
+/// The hooks' report: with the fingerprint of each change the policy trips on, so the
+/// refused change can be accepted.
+fn hook_human_options(fail_on: &[FailOn]) -> HumanOptions {
+    HumanOptions {
+        fingerprints: crate::cli::tripping_level(fail_on),
+        ..HumanOptions::default()
+    }
 }
 
 /// The one line a refused commit or push ends with: what tripped, and the ways on.

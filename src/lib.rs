@@ -7,8 +7,10 @@
 //! [`report`] renders the result.
 
 pub mod accept;
+pub mod accept_cmd;
 pub mod baseline;
 pub mod blockers;
+pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod error;

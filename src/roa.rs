@@ -17,6 +17,8 @@ pub struct ReasonCode {
     /// The page on developer.atlassian.com the reason follows.
     pub url: &'static str,
     pub source: &'static str,
+    /// The concrete way to make the manifest eligible again (`roa-diff check` prints it).
+    pub qualify: &'static str,
 }
 
 pub const HAS_REMOTES: ReasonCode = ReasonCode {
@@ -25,6 +27,7 @@ pub const HAS_REMOTES: ReasonCode = ReasonCode {
     summary: "remotes has an entry (customer-managed ones too; also one used only by an auth provider or by Connect).",
     url: url::RUNS_ON_ATLASSIAN,
     source: "Build Runs on Atlassian apps: no \"remotes\"; providers require remotes, so this also covers \"providers\"",
+    qualify: "Remove the remote (and any provider that needs it): keep the back end in Forge functions, containers or Forge storage instead of your own server. A customer-managed remote does not qualify either.",
 };
 pub const HAS_DEFINED_EGRESS: ReasonCode = ReasonCode {
     code: "HAS_DEFINED_EGRESS",
@@ -32,6 +35,7 @@ pub const HAS_DEFINED_EGRESS: ReasonCode = ReasonCode {
     summary: "An egress entry that is not analytics without in-scope End-User Data; an analytics entry on a Statsig or LaunchDarkly domain; a {remote: KEY} egress entry; or configurable egress enabled.",
     url: url::RUNS_ON_ATLASSIAN,
     source: "Runs on Atlassian page and seeds: no egress except analytics without in-scope End-User Data; customer-managed egress page; changelog 27 Apr 2026: Statsig and LaunchDarkly no longer allowed for Runs on Atlassian apps from 28 Jul 2026",
+    qualify: "Remove the egress entry. Only analytics may stay: `category: analytics` and `inScopeEUD: false` on a host of Atlassian's pre-approved analytics list (not Statsig or LaunchDarkly). Atlassian's own APIs, called through @forge/api (requestJira, requestConfluence, requestGraph), need no egress entry, so an entry only for them can go. A `{remote: KEY}` entry and configurable egress (`permissions.external.configurable.enabled: true`) never qualify.",
 };
 pub const HAS_EGRESS_WEBTRIGGER_MODULE: ReasonCode = ReasonCode {
     code: "HAS_EGRESS_WEBTRIGGER_MODULE",
@@ -39,6 +43,7 @@ pub const HAS_EGRESS_WEBTRIGGER_MODULE: ReasonCode = ReasonCode {
     summary: "A dynamic web trigger (response.type not `static`, or missing).",
     url: url::WEB_TRIGGER,
     source: "web trigger reference: only static web triggers are eligible",
+    qualify: "Make the web trigger static: set `response.type: static` (a web trigger without `response.type` is dynamic), or remove it.",
 };
 pub const HAS_CONNECT_MODULES: ReasonCode = ReasonCode {
     code: "HAS_CONNECT_MODULES",
@@ -46,6 +51,7 @@ pub const HAS_CONNECT_MODULES: ReasonCode = ReasonCode {
     summary: "connectModules has a module.",
     url: url::RUNS_ON_ATLASSIAN,
     source: "Build Runs on Atlassian apps: no \"Connect modules\"",
+    qualify: "Move each Connect module to its Forge module and remove `connectModules`.",
 };
 pub const HAS_NON_DARE_COMPLIANT_SQL_MODULE: ReasonCode = ReasonCode {
     code: "HAS_NON_DARE_COMPLIANT_SQL_MODULE",
@@ -53,6 +59,7 @@ pub const HAS_NON_DARE_COMPLIANT_SQL_MODULE: ReasonCode = ReasonCode {
     summary: "A modules.sql entry with `dareCompliant: false` written explicitly.",
     url: url::SQL,
     source: "roa-diff: the CLI prints this code as \"an SQL module that is in Preview\"; Forge SQL is GA with data residency and the platform sets dareCompliant itself, so a plain sql module keeps Runs on Atlassian",
+    qualify: "Remove `dareCompliant: false` from the sql module: the platform sets it, and a plain sql module keeps Runs on Atlassian.",
 };
 /// A code `forge eligibility` prints that no manifest shows: roa-diff never reports it, and
 /// `explain` says where to look.
@@ -62,6 +69,7 @@ pub const HAS_EXPOSED_CREDENTIALS: ReasonCode = ReasonCode {
     summary: "Never reported by roa-diff: it comes from an app-level setting (OAuth credentials exposure in the developer console), not from the manifest. If `forge eligibility` prints it, look at the app's settings in the developer console, not at manifest.yml.",
     url: url::ELIGIBILITY,
     source: "forge eligibility prints it (@forge/cli-shared reason codes); the setting behind it lives in the developer console. Version 1 derived it from remotes' app tokens; version 2 does not",
+    qualify: "Not in the manifest: turn off OAuth credentials exposure in the app's settings in the developer console.",
 };
 
 /// Every reason code roa-diff reports, in report order.

@@ -138,6 +138,15 @@ fn a_refused_commit_says_how_to_go_on_in_one_line() {
         line,
         "roa-diff: refusing to commit: against HEAD, major update (remote-added), Runs on Atlassian lost; to go on, accept it with an entry in .roa-diff.yml (see `roa-diff explain remote-added`), or commit with --no-verify"
     );
+    // The report above it gives the refused change's fingerprint, for the accept entry.
+    let report = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(
+        report.lines().any(|l| l
+            .trim()
+            .strip_prefix("fingerprint ")
+            .is_some_and(|f| f.len() == 32)),
+        "{report}"
+    );
     // The working tree's accept file is the committer's own: it counts.
     r.write(
         ".roa-diff.yml",

@@ -376,3 +376,26 @@ fn sarif_messages_cannot_carry_links() {
     );
     assert!(!message.contains(" [click me]"), "{message}");
 }
+
+/// `levels:` lives in the accept file, so it is trusted only from the same side: a pull request
+/// cannot lower the level of its own major change by editing the file.
+#[test]
+fn a_pull_request_cannot_lower_the_level_of_its_own_change() {
+    let r = pull_request("self-level");
+    r.write("manifest.yml", &major("one"));
+    r.write(
+        ".roa-diff.yml",
+        "levels:\n  remote-added: minor\naccept:\n  - roa: lost\n    reason: agreed\n",
+    );
+    r.commit("major, made minor by the PR itself");
+    let o = r.run(&["--git", "origin/main"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(
+        !text(&o.stdout).contains("overridden"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = r.run(&["--git", "origin/main", "--accept-from", "head"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("overridden (.roa-diff.yml:2): major in the rule book"));
+}

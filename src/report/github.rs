@@ -30,7 +30,7 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn command(kind: &str, properties: &[(&str, String)], message: &str) -> String {
+pub(super) fn command(kind: &str, properties: &[(&str, String)], message: &str) -> String {
     let props: Vec<String> = properties
         .iter()
         .map(|(k, v)| format!("{k}={}", escape_property(v)))
@@ -91,15 +91,46 @@ fn change_command(report: &Report, change: &Change) -> String {
     } else {
         ""
     };
+    let overridden = match &change.overridden {
+        Some(o) => {
+            let _ = write!(
+                message,
+                "\nLevel overridden ({}): {} in the rule book",
+                sanitize(&o.entry),
+                o.rule_level.as_str()
+            );
+            ", overridden"
+        }
+        None => "",
+    };
     properties.push((
         "title",
         format!(
-            "roa-diff: {} ({}{accepted})",
+            "roa-diff: {} ({}{overridden}{accepted})",
             change.rule.as_str(),
-            rule.level.as_str()
+            change.level.as_str()
         ),
     ));
     command(kind, &properties, &message)
+}
+
+/// A deploy blocker as an error annotation on its line of the new manifest.
+pub(super) fn blocker_command(report: &Report, b: &crate::blockers::Blocker) -> String {
+    let mut properties = vec![("file", sanitize(report.new.file_path()))];
+    if let Some(line) = b.line {
+        properties.push(("line", line.to_string()));
+    }
+    properties.push(("title", format!("roa-diff: deploy blocked ({})", b.code)));
+    command(
+        "error",
+        &properties,
+        &format!(
+            "{} at {}: {}",
+            b.code,
+            sanitize(&b.path),
+            sanitize(&b.message)
+        ),
+    )
 }
 
 /// The workflow commands for one report.
@@ -107,21 +138,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     // Deploy blockers first, as errors: forge deploy would refuse the manifest.
     for b in &report.blockers {
-        let mut properties = vec![("file", sanitize(report.new.file_path()))];
-        if let Some(line) = b.line {
-            properties.push(("line", line.to_string()));
-        }
-        properties.push(("title", format!("roa-diff: deploy blocked ({})", b.code)));
-        out.push_str(&command(
-            "error",
-            &properties,
-            &format!(
-                "{} at {}: {}",
-                b.code,
-                sanitize(&b.path),
-                sanitize(&b.message)
-            ),
-        ));
+        out.push_str(&blocker_command(report, b));
     }
     for change in &report.changes {
         out.push_str(&change_command(report, change));

@@ -7,6 +7,7 @@ use similar::ChangeTag;
 
 use super::context::LineDiff;
 use super::{Report, SideReport, UpdateLevel};
+use crate::diff::Side;
 use crate::roa::RoaChange;
 use crate::rules::Level;
 
@@ -15,6 +16,11 @@ pub struct HumanOptions {
     pub color: bool,
     /// Lines of text diff to show around each change (0: none).
     pub context: usize,
+    /// Show the fingerprint of each unaccepted change at this level or above (the changes
+    /// the policy trips on), so it can be accepted.
+    pub fingerprints: Option<Level>,
+    /// Print the Runs on Atlassian reasons of both sides even when eligibility did not change.
+    pub verbose: bool,
 }
 
 struct Style {
@@ -129,6 +135,34 @@ pub fn location(side: &SideReport, line: Option<usize>) -> String {
     }
 }
 
+/// What site admins are asked to approve, in plain words (release notes, as `oasdiff
+/// changelog` writes them): one line per major change, accepted ones included (accepting a
+/// change does not spare the admins). Empty unless the update is major.
+pub fn admin_summary(report: &Report) -> Vec<&str> {
+    if report.verdict_update() != UpdateLevel::Major {
+        return Vec::new();
+    }
+    report
+        .changes
+        .iter()
+        .filter(|c| c.level == Level::Major)
+        .map(|c| c.message.as_str())
+        .collect()
+}
+
+/// A value for the human report: a region map (an object of strings) compact as
+/// `default=URL, EU=URL`; anything else as [`value_text`].
+fn compact_value(v: &serde_json::Value) -> String {
+    match v.as_object() {
+        Some(map) if map.values().all(|x| x.is_string()) => map
+            .iter()
+            .map(|(k, x)| format!("{k}={}", value_text(x)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => value_text(v),
+    }
+}
+
 /// A before/after value as one line of text: strings bare, absent as `(none)`.
 pub fn value_text(v: &serde_json::Value) -> String {
     match v {
@@ -149,6 +183,13 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             "{}",
             s.dim("(first release: compared with an empty manifest)")
         );
+    }
+    let summary = admin_summary(report);
+    if !summary.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Admins will be asked to approve:"));
+        for line in summary {
+            let _ = writeln!(out, "  - {}", sanitize(line));
+        }
     }
     let line_diff = (options.context > 0 && !report.changes.is_empty())
         .then(|| LineDiff::new(&report.old.text, &report.new.text));
@@ -172,6 +213,14 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             change.rule.as_str(),
             sanitize(&change.path)
         );
+        if let Some(o) = &change.overridden {
+            let _ = writeln!(
+                out,
+                "         overridden ({}): {} in the rule book",
+                sanitize(&o.entry),
+                o.rule_level.as_str()
+            );
+        }
         if let Some(a) = &change.accepted {
             let _ = writeln!(
                 out,
@@ -187,23 +236,39 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
             s.dim(&sanitize(&location(side, change.line))),
             sanitize(&change.message)
         );
-        // An entry added or removed whole is said by its message; show values for field changes.
+        let trips = options
+            .fingerprints
+            .is_some_and(|level| change.level >= level);
+        if trips && change.accepted.is_none() && !report.first_release {
+            let _ = writeln!(out, "         fingerprint {}", change.fingerprint);
+        }
+        // An entry added or removed whole is said by its message, and so is a value the
+        // message already names: show values only where they add something.
         let whole_entry = (change.before.is_null() && change.after.is_object())
             || (change.after.is_null() && change.before.is_object());
-        if !whole_entry && (!change.before.is_null() || !change.after.is_null()) {
+        let (before, after) = (compact_value(&change.before), compact_value(&change.after));
+        let said = |v: &serde_json::Value, text: &str| v.is_null() || change.message.contains(text);
+        let repeated = said(&change.before, &before) && said(&change.after, &after);
+        if !whole_entry && !repeated {
             let _ = writeln!(
                 out,
                 "         {} -> {}",
-                sanitize(&value_text(&change.before)),
-                sanitize(&value_text(&change.after))
+                sanitize(&before),
+                sanitize(&after)
             );
         }
         if let (Some(diff), Some(line)) = (&line_diff, change.line) {
             for row in diff.around(change.side, line, options.context) {
-                let (mark, number, text) = match row.tag {
-                    ChangeTag::Delete => ('-', row.old_line, s.red(&sanitize(&row.text))),
-                    ChangeTag::Insert => ('+', row.new_line, s.green(&sanitize(&row.text))),
-                    ChangeTag::Equal => (' ', row.new_line, sanitize(&row.text)),
+                // Numbers from one file, the one the change's line is in: a row only in the
+                // other file has none.
+                let number = match change.side {
+                    Side::Old => row.old_line,
+                    Side::New => row.new_line,
+                };
+                let (mark, text) = match row.tag {
+                    ChangeTag::Delete => ('-', s.red(&sanitize(&row.text))),
+                    ChangeTag::Insert => ('+', s.green(&sanitize(&row.text))),
+                    ChangeTag::Equal => (' ', sanitize(&row.text)),
                 };
                 let number = number.map(|n| n.to_string()).unwrap_or_default();
                 let _ = writeln!(
@@ -215,8 +280,19 @@ pub fn render(report: &Report, options: &HumanOptions) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n{}", s.bold("Runs on Atlassian reasons:"));
-    for side in [&report.old, &report.new] {
+    // Reasons only where eligibility changes, and only the side that is not eligible (all of
+    // them with --verbose; JSON always has them).
+    let sides: Vec<&SideReport> = match report.roa_change() {
+        _ if options.verbose => vec![&report.old, &report.new],
+        RoaChange::Lost => vec![&report.new],
+        RoaChange::Gained => vec![&report.old],
+        RoaChange::FirstRelease if !report.new.eligible() => vec![&report.new],
+        _ => Vec::new(),
+    };
+    if !sides.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Runs on Atlassian reasons:"));
+    }
+    for side in sides {
         if !side.exists {
             continue;
         }
@@ -259,5 +335,17 @@ mod tests {
         assert_eq!(sanitize("x\ry\n"), "x\\u{d}y\\u{a}");
         assert_eq!(sanitize("\u{202e}abc"), "\\u{202e}abc");
         assert_eq!(sanitize("plain: text"), "plain: text");
+    }
+
+    #[test]
+    fn region_maps_are_compact() {
+        let map =
+            serde_json::json!({"default": "https://a.example.com", "EU": "https://eu.example.com"});
+        assert_eq!(
+            compact_value(&map),
+            "EU=https://eu.example.com, default=https://a.example.com"
+        );
+        assert_eq!(compact_value(&serde_json::json!({"a": 1})), "{\"a\":1}");
+        assert_eq!(compact_value(&serde_json::Value::Null), "(none)");
     }
 }

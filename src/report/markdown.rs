@@ -121,11 +121,16 @@ fn level_cell(change: &Change) -> String {
         Level::Major => "**major**",
         Level::Minor => "minor",
     };
-    if change.accepted.is_some() {
-        format!("{level} (accepted)")
+    let overridden = match &change.overridden {
+        Some(o) => format!(" (overridden: {} in the rule book)", o.rule_level.as_str()),
+        None => String::new(),
+    };
+    let accepted = if change.accepted.is_some() {
+        " (accepted)"
     } else {
-        level.to_string()
-    }
+        ""
+    };
+    format!("{level}{overridden}{accepted}")
 }
 
 fn change_row(report: &Report, change: &Change, options: &MarkdownOptions) -> String {
@@ -253,6 +258,15 @@ fn render_section(report: &Report, options: &MarkdownOptions) -> String {
             ""
         }
     );
+
+    let summary = super::human::admin_summary(report);
+    if !summary.is_empty() {
+        out.push_str("**Admins will be asked to approve:**\n\n");
+        for line in summary {
+            let _ = writeln!(out, "- {}", code(line, false));
+        }
+        out.push('\n');
+    }
 
     if !report.changes.is_empty() {
         let _ = writeln!(

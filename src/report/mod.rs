@@ -1,6 +1,7 @@
 //! The result of comparing two manifests, and its renderings (one file per format).
 
 pub mod apps;
+pub mod check;
 pub mod context;
 pub mod github;
 pub mod human;

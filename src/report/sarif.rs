@@ -41,7 +41,13 @@ fn driver_rules(options: &MarkdownOptions) -> Vec<Value> {
                 "properties": {"level": r.level.as_str(), "basis": r.basis.as_str()}
             })
         })
-        .chain(BLOCKER_CODES.iter().map(|b| {
+        .chain(blocker_rules())
+        .collect()
+}
+
+/// The driver rules of the deploy blocker codes.
+pub(super) fn blocker_rules() -> impl Iterator<Item = Value> {
+    BLOCKER_CODES.iter().map(|b| {
             json!({
                 "id": b.code,
                 "name": b.code,
@@ -52,12 +58,12 @@ fn driver_rules(options: &MarkdownOptions) -> Vec<Value> {
                 "defaultConfiguration": {"level": "error"},
                 "properties": {"blocker": true}
             })
-        }))
-        .collect()
+        })
 }
 
-/// A deploy blocker as a result at level error (its rule follows the catalogue's rules).
-fn blocker_result(report: &Report, b: &Blocker) -> Value {
+/// A deploy blocker as a result at level error; the blocker codes' driver rules start at
+/// `first_index` (after the catalogue's rules in the diff's log).
+pub(super) fn blocker_result(report: &Report, b: &Blocker, first_index: usize) -> Value {
     let mut physical = json!({"artifactLocation": {"uri": uri(report.new.file_path())}});
     if let Some(line) = b.line {
         physical["region"] = json!({"startLine": line});
@@ -68,7 +74,7 @@ fn blocker_result(report: &Report, b: &Blocker) -> Value {
         .unwrap_or(0);
     json!({
         "ruleId": b.code,
-        "ruleIndex": RULES.len() + index,
+        "ruleIndex": first_index + index,
         "level": "error",
         "message": {"text": format!("Deploy blocked: {}", sanitize(&b.message))},
         "locations": [{
@@ -80,7 +86,7 @@ fn blocker_result(report: &Report, b: &Blocker) -> Value {
 
 /// A relative path as a URI reference: `/` kept, anything outside the unreserved set
 /// percent-encoded.
-fn uri(path: &str) -> String {
+pub(super) fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let mut out = String::new();
     for b in path.bytes() {
@@ -95,7 +101,7 @@ fn uri(path: &str) -> String {
 
 /// A SARIF plain-text message: `[text](url)` is SARIF's embedded-link syntax (viewers render
 /// it as a link), so the manifest's brackets, and the backslash that escapes them, are escaped.
-fn message_text(text: &str) -> String {
+pub(super) fn message_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '[' | ']') {
@@ -137,6 +143,12 @@ fn result(report: &Report, change: &Change) -> Value {
         }],
         "partialFingerprints": {"roaDiffChange/v1": change.fingerprint},
     });
+    if let Some(o) = &change.overridden {
+        result["properties"] = json!({"overridden": {
+            "ruleLevel": o.rule_level.as_str(),
+            "entry": sanitize(&o.entry),
+        }});
+    }
     if let Some(a) = &change.accepted {
         result["suppressions"] = json!([{
             "kind": "external",
@@ -162,7 +174,7 @@ pub fn to_value(reports: &[Report], options: &MarkdownOptions) -> Value {
                 "results": report
                     .blockers
                     .iter()
-                    .map(|b| blocker_result(report, b))
+                    .map(|b| blocker_result(report, b, RULES.len()))
                     .chain(report.changes.iter().map(|c| result(report, c)))
                     .collect::<Vec<_>>(),
                 "properties": {
