@@ -487,6 +487,10 @@ fn default_outcome(args: &DiffArgs) -> Result<Option<Outcome>, Error> {
     let mut args = args.clone();
     args.git = true;
     args.base_tag = baseline.base_tag;
+    // A bare `roa-diff` is the local developer's run, trusted like the hooks: the accept file
+    // on disk counts, so `roa-diff accept` then `roa-diff` passes. Pull requests are checked
+    // with `--git BASE` (the Action, ci/pr-check.sh), which reads it from BASE (docs/security.md).
+    args.accept_from.get_or_insert(AcceptFrom::Head);
     git_outcome(&args).map(|a| Some(Outcome::Apps(a)))
 }
 

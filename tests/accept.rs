@@ -57,7 +57,10 @@ fn a_refusal_shows_fingerprints_and_the_way_on_and_accept_makes_it_pass() {
         "{file}"
     );
 
-    // The same run now passes and says why; nothing is left to accept.
+    // The bare run (the local developer's, which reads the file on disk) now passes.
+    let o = r.run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // So does the explicit form, and says why; nothing is left to accept.
     let o = r.run(&["--accept-from", "head"]);
     let stdout = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{stdout}{}", text(&o.stderr));
