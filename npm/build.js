@@ -78,10 +78,15 @@ function main() {
   const launcher = JSON.parse(fs.readFileSync(path.join(__dirname, 'roa-diff', 'package.json'), 'utf8'));
   const optionalDependencies = {};
   for (const platform of Object.keys(PLATFORMS)) optionalDependencies[`@roa-diff/${platform}`] = version;
-  writeJson(path.join(launcherDir, 'package.json'), { ...launcher, description, ...common, optionalDependencies });
+  // Every package carries the licence texts (listed in `files`: npm packs only LICENSE itself).
+  const licences = ['LICENSE-MIT', 'LICENSE-APACHE'];
+  const files = [...launcher.files, ...licences];
+  writeJson(path.join(launcherDir, 'package.json'), { ...launcher, description, ...common, files, optionalDependencies });
   fs.copyFileSync(path.join(__dirname, 'roa-diff', 'bin', 'roa-diff.js'), path.join(launcherDir, 'bin', 'roa-diff.js'));
   fs.chmodSync(path.join(launcherDir, 'bin', 'roa-diff.js'), 0o755);
   fs.copyFileSync(path.join(__dirname, 'roa-diff', 'README.md'), path.join(launcherDir, 'README.md'));
+  const copyLicences = (dir) => licences.forEach((f) => fs.copyFileSync(path.join(root, f), path.join(dir, f)));
+  copyLicences(launcherDir);
 
   for (const [platform, binary] of Object.entries(args.binaries)) {
     const [os, cpu] = platform.split('-');
@@ -91,13 +96,14 @@ function main() {
     if (!fs.existsSync(binary)) fail(`no binary at ${binary} for ${platform}`);
     fs.copyFileSync(binary, path.join(dir, 'bin', exe));
     fs.chmodSync(path.join(dir, 'bin', exe), 0o755);
+    copyLicences(dir);
     writeJson(path.join(dir, 'package.json'), {
       name: `@roa-diff/${platform}`,
       description: `The roa-diff binary for ${platform} (${PLATFORMS[platform]}); install roa-diff, not this`,
       ...common,
       os: [os],
       cpu: [cpu],
-      files: [`bin/${exe}`],
+      files: [`bin/${exe}`, ...licences],
       preferUnplugged: true,
     });
     fs.writeFileSync(path.join(dir, 'README.md'), `# @roa-diff/${platform}\n\nThe ${PLATFORMS[platform]} binary of [roa-diff](${repository}); install \`roa-diff\`, which depends on this package.\n`);

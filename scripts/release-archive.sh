@@ -2,7 +2,7 @@
 # Packs one release binary the way scripts/install.sh, `cargo binstall` ([package.metadata.
 # binstall] in Cargo.toml) and the release workflow expect it:
 #   OUT/roa-diff-vVERSION-TARGET.tar.gz (.zip for Windows), holding roa-diff-vVERSION-TARGET/
-#   with the binary and README.md, and OUT/<archive>.sha256 ("<hex>  <archive>").
+#   with the binary, README.md and the licence texts, and OUT/<archive>.sha256 ("<hex>  <archive>").
 #
 #   scripts/release-archive.sh TARGET BINARY OUT [VERSION]   (VERSION: Cargo.toml's)
 set -euo pipefail
@@ -26,7 +26,7 @@ case "$target" in
 esac
 cp "$binary" "$stage/$name/$exe"
 chmod +x "$stage/$name/$exe"
-cp "$here/README.md" "$stage/$name/README.md"
+cp "$here/README.md" "$here/LICENSE-MIT" "$here/LICENSE-APACHE" "$stage/$name/"
 if [ "$exe" = roa-diff.exe ]; then
   (cd "$stage" && 7z a -tzip -bd "$out/$archive" "$name" >/dev/null)
 else

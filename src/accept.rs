@@ -104,6 +104,8 @@ pub struct AcceptFile {
     pub levels: Vec<LevelEntry>,
     /// `env:`: the process environment variables a manifest's `${VAR}`s may read.
     pub env: Vec<String>,
+    /// `release_tags:`: the glob naming release tags, for the bare `roa-diff` (default `v*`).
+    pub release_tags: Option<String>,
 }
 
 /// How a change (or the loss of Runs on Atlassian) was accepted; shown in every format.
@@ -235,9 +237,9 @@ pub fn parse_text(name: &str, text: &str) -> Result<AcceptFile> {
     let root = doc.root();
     if !root.value.is_null() {
         for (key, child) in root.entries()? {
-            if !["accept", "env", "levels"].contains(&key.as_str()) {
+            if !["accept", "env", "levels", "release_tags"].contains(&key.as_str()) {
                 return Err(child.error(format!(
-                    "unknown key `{key}` (expected `accept`, `env` or `levels`)"
+                    "unknown key `{key}` (expected `accept`, `env`, `levels` or `release_tags`)"
                 )));
             }
         }
@@ -285,10 +287,18 @@ pub fn parse_text(name: &str, text: &str) -> Result<AcceptFile> {
             });
         }
     }
+    let release_tags = match root.field("release_tags")? {
+        Some(glob) if glob.str()?.trim().is_empty() => {
+            return Err(glob.error("`release_tags` must be a tag glob such as `v*`"))
+        }
+        Some(glob) => Some(glob.str()?.to_string()),
+        None => None,
+    };
     Ok(AcceptFile {
         entries,
         env,
         levels,
+        release_tags,
     })
 }
 

@@ -27,7 +27,11 @@ pub fn choose() -> Result<Option<Baseline>> {
         }
     }
     let repo = open_repo("roa-diff")?;
-    choose_in(&repo, DEFAULT_RELEASE_TAGS).map(Some)
+    // The working tree's `.roa-diff.yml` may name the release tags (`release_tags: GLOB`).
+    let glob = crate::trust::accept_from_disk(None)?
+        .accept
+        .and_then(|file| file.release_tags);
+    choose_in(&repo, glob.as_deref().unwrap_or(DEFAULT_RELEASE_TAGS)).map(Some)
 }
 
 fn choose_in(repo: &Repository, glob: &str) -> Result<Baseline> {

@@ -587,6 +587,24 @@ fn bare_roa_diff_compares_with_the_last_release_or_head_and_says_which() {
         "roa-diff: comparing the working tree with v1.10.0, the newest release tag (`v*`); name another with roa-diff --git BASE"
     );
     assert!(stdout(&o).contains("MAJOR update"), "{}", stdout(&o));
+
+    // `.roa-diff.yml` names other release tags: the major commit is released as `rel-2`.
+    r.git(&["tag", "rel-2"]);
+    r.write(".roa-diff.yml", "release_tags: \"rel-*\"\n");
+    let o = r.run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).lines().next().unwrap(),
+        "roa-diff: comparing the working tree with rel-2, the newest release tag (`rel-*`); name another with roa-diff --git BASE"
+    );
+    r.write(".roa-diff.yml", "release_tags: \"\"\n");
+    let o = r.run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`release_tags` must be a tag glob"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -108,6 +108,13 @@ fn npx(project: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 fn npx_runs_the_packed_binary_with_every_exit_status_signals_and_a_clear_missing_package() {
     let (project, package) = project();
     let (v1, v2) = (example("v1.yml"), example("v2.yml"));
+    // Both packages carry the licence texts Cargo.toml's `license` names.
+    for dir in ["roa-diff", package.as_str()] {
+        for licence in ["LICENSE-MIT", "LICENSE-APACHE"] {
+            let path = project.join("node_modules").join(dir).join(licence);
+            assert!(path.is_file(), "{} is missing", path.display());
+        }
+    }
 
     // Exit 1 on the example's major update, with the report on stdout.
     let o = npx(&project, &[&v1, &v2], None);
