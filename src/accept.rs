@@ -19,8 +19,7 @@
 //!   scope-removed: minor
 //! ```
 
-use serde::Serialize;
-
+use crate::diff::{Acceptance, Overridden};
 use crate::error::{Error, Result};
 use crate::fingerprint::{is_fingerprint, is_legacy_fingerprint, FINGERPRINT_LEN};
 use crate::load::{parse, LoadOptions, Node};
@@ -87,15 +86,6 @@ pub struct LevelEntry {
     pub location: String,
 }
 
-/// How a change's level was overridden; shown in every format.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Overridden {
-    /// The rule book's level for the rule.
-    pub rule_level: Level,
-    /// `FILE:LINE` of the `levels:` entry.
-    pub entry: String,
-}
-
 /// A parsed accept file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AcceptFile {
@@ -106,16 +96,6 @@ pub struct AcceptFile {
     pub env: Vec<String>,
     /// `release_tags:`: the glob naming release tags, for the bare `roa-diff` (default `v*`).
     pub release_tags: Option<String>,
-}
-
-/// How a change (or the loss of Runs on Atlassian) was accepted; shown in every format.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Acceptance {
-    pub reason: String,
-    /// `fingerprint`, `rule+path` or `roa`: which kind of entry matched.
-    pub by: &'static str,
-    /// `FILE:LINE` of the entry.
-    pub entry: String,
 }
 
 impl Entry {
@@ -433,9 +413,9 @@ pub enum Finding<'a> {
 /// The findings of these reports, each once (a change by its fingerprint).
 pub fn findings<'a>(
     reports: impl Iterator<Item = &'a Report>,
-    fail_on: &[crate::cli::FailOn],
+    fail_on: &[crate::policy::FailOn],
 ) -> Vec<Finding<'a>> {
-    let level = crate::cli::tripping_level(fail_on);
+    let level = crate::policy::tripping_level(fail_on);
     let mut out: Vec<Finding> = Vec::new();
     for report in reports.filter(|r| !r.first_release) {
         for change in &report.changes {
@@ -447,8 +427,8 @@ pub fn findings<'a>(
                 out.push(Finding::Change(change));
             }
         }
-        if fail_on.contains(&crate::cli::FailOn::RoaLost)
-            && roa_lost_unaccepted(report)
+        if fail_on.contains(&crate::policy::FailOn::RoaLost)
+            && crate::report::roa_lost_unaccepted(report)
             && !out.contains(&Finding::RoaLost)
         {
             out.push(Finding::RoaLost);
@@ -457,29 +437,10 @@ pub fn findings<'a>(
     out
 }
 
-/// The update level counting only changes nothing accepts: what `--fail-on major|any` sees.
-pub fn unaccepted_update(report: &Report) -> UpdateLevel {
-    if report.first_release {
-        return UpdateLevel::FirstRelease;
-    }
-    UpdateLevel::from(
-        report
-            .changes
-            .iter()
-            .filter(|c| c.accepted.is_none())
-            .map(|c| c.level)
-            .max(),
-    )
-}
-
-/// Whether Runs on Atlassian is lost and no `roa: lost` entry accepts it.
-pub fn roa_lost_unaccepted(report: &Report) -> bool {
-    report.roa_change() == RoaChange::Lost && report.roa_accepted.is_none()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::{roa_lost_unaccepted, unaccepted_update};
 
     fn err(text: &str) -> String {
         parse_text(".roa-diff.yml", text).unwrap_err().to_string()

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::accept::{self, Finding, DEFAULT_FILE};
-use crate::cli::{DiffArgs, EXIT_OK};
+use crate::cli::DiffArgs;
 use crate::error::{Error, Result};
+use crate::policy::{fail_on_text, EXIT_ERROR, EXIT_OK};
 
 #[derive(Args, Debug, Clone)]
 pub struct AcceptArgs {
@@ -120,7 +121,7 @@ pub fn run(args: &AcceptArgs) -> Result<i32> {
         diff.accept = None;
     }
     let Some(outcome) = crate::cli::diff_outcome(&diff)? else {
-        return Ok(crate::cli::EXIT_ERROR);
+        return Ok(EXIT_ERROR);
     };
     let findings = accept::findings(outcome.reports(), &args.diff.policy.fail_on);
     let file: PathBuf = args
@@ -131,7 +132,7 @@ pub fn run(args: &AcceptArgs) -> Result<i32> {
     if findings.is_empty() {
         eprintln!(
             "roa-diff accept: nothing to accept: no unaccepted change or loss of Runs on Atlassian trips --fail-on {}{}",
-            crate::cli::fail_on_text(&args.diff.policy.fail_on),
+            fail_on_text(&args.diff.policy.fail_on),
             if outcome.reports().any(|r| !r.blockers.is_empty()) {
                 " (deploy blockers cannot be accepted: forge deploy refuses them)"
             } else {

@@ -6,8 +6,9 @@
 use git2::Repository;
 
 use crate::error::Result;
+use crate::git::SHALLOW_HINT;
 use crate::git::{newest_tag, open_repo, version_cmp};
-use crate::hook::{DEFAULT_RELEASE_TAGS, SHALLOW_HINT};
+use crate::hook::DEFAULT_RELEASE_TAGS;
 
 /// The baseline chosen for a run without arguments.
 #[derive(Debug, PartialEq, Eq)]

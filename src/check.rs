@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::cli::{fail_on_text, policy_trips, ColorChoice, FailOn, Format, EXIT_OK, EXIT_POLICY};
+use crate::cli::{ColorChoice, Format};
 use crate::error::{Error, Result};
 use crate::git::{open_repo, read_input, Snapshot};
 use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
+use crate::policy::{fail_on_text, policy_trips, FailOn, EXIT_OK, EXIT_POLICY};
 use crate::report::check::{self as render, CheckReport};
 use crate::report::human::HumanOptions;
 use crate::report::markdown::{self, MarkdownOptions};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::accept::{self, roa_lost_unaccepted, unaccepted_update, DEFAULT_FILE};
+use crate::accept::{self, DEFAULT_FILE};
 use crate::error::{escape_line, Error};
 use crate::git::{
     open_repo, read_input, repo_path, resolve_input, resolve_revisions, Input, RevisionArgs,
@@ -16,16 +16,13 @@ use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
 use crate::report::apps::{self, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::report::markdown::{self, MarkdownOptions};
-use crate::report::{compare_owned, github, human, json, sarif, Report, UpdateLevel};
-use crate::rules::Level;
+use crate::report::{compare_owned, github, human, json, sarif, Report};
 use crate::trust::{self, AcceptFrom, Trusted};
 
-/// Exit status: nothing the policy fails on.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: the `--fail-on` policy tripped.
-pub const EXIT_POLICY: i32 = 1;
-/// Exit status: bad arguments, or input that could not be read.
-pub const EXIT_ERROR: i32 = 2;
+use crate::policy::{
+    apps_policy_trips, fail_on_text, policy_trips, tripping_level, FailOn, Policy, EXIT_ERROR,
+    EXIT_OK, EXIT_POLICY,
+};
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -113,36 +110,6 @@ pub enum ColorChoice {
     Never,
 }
 
-/// What makes the run exit 1.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    /// A major change that no accept entry covers.
-    Major,
-    /// Runs on Atlassian eligibility is lost, and no `roa: lost` entry accepts it.
-    RoaLost,
-    /// Any semantic change that no accept entry covers.
-    Any,
-    /// `forge deploy` would refuse the new manifest (a deploy blocker).
-    Blocked,
-    /// The new manifest is not eligible for Runs on Atlassian (first releases included).
-    Ineligible,
-    /// Never fail (report only).
-    Never,
-}
-
-/// `--fail-on`, shared by the diff and the hooks.
-#[derive(Args, Debug, Clone)]
-pub struct Policy {
-    /// When to fail (exit 1; in a hook, refuse the commit or push), as a comma list.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "major,roa-lost,blocked"
-    )]
-    pub fail_on: Vec<FailOn>,
-}
-
 #[derive(Args, Debug, Clone)]
 pub struct DiffArgs {
     /// The old manifest (the released version): a path, REV:PATH, :PATH (the index) or - (stdin).
@@ -218,49 +185,6 @@ pub fn parse_env_name(name: &str) -> Result<String, String> {
         ));
     }
     Ok(name.to_string())
-}
-
-/// Whether the policy trips on any app of a `--git` report (`any` also trips on a removed app).
-pub fn apps_policy_trips(report: &AppsReport, fail_on: &[FailOn]) -> bool {
-    report.reports().any(|r| policy_trips(r, fail_on))
-        || (fail_on.contains(&FailOn::Any) && report.any_removed())
-}
-
-/// Whether the policy trips on this report. Accepted changes (and an accepted loss of Runs on
-/// Atlassian) never trip it.
-pub fn policy_trips(report: &Report, fail_on: &[FailOn]) -> bool {
-    fail_on.iter().any(|f| match f {
-        FailOn::Major => unaccepted_update(report) == UpdateLevel::Major,
-        FailOn::RoaLost => roa_lost_unaccepted(report),
-        // A first release is not an update: no update policy trips on it.
-        FailOn::Any => matches!(
-            unaccepted_update(report),
-            UpdateLevel::Minor | UpdateLevel::Major
-        ),
-        FailOn::Blocked => !report.blockers.is_empty(),
-        FailOn::Ineligible => !report.new.eligible(),
-        FailOn::Never => false,
-    })
-}
-
-/// The `--fail-on` value as typed, for refusal lines.
-pub fn fail_on_text(fail_on: &[FailOn]) -> String {
-    fail_on
-        .iter()
-        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// The lowest change level the policy trips on (`None`: no update policy).
-pub fn tripping_level(fail_on: &[FailOn]) -> Option<Level> {
-    if fail_on.contains(&FailOn::Any) {
-        Some(Level::Minor)
-    } else if fail_on.contains(&FailOn::Major) {
-        Some(Level::Major)
-    } else {
-        None
-    }
 }
 
 pub fn use_color(choice: ColorChoice) -> bool {

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 
-use crate::accept::Acceptance;
 use crate::fingerprint::fingerprint;
 use crate::model::REMOTE_OPERATIONS;
 use crate::model::{
@@ -40,7 +39,27 @@ pub struct Change {
     pub accepted: Option<Acceptance>,
     /// Set when a `levels:` entry of `.roa-diff.yml` changed `level` (see `accept`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overridden: Option<crate::accept::Overridden>,
+    pub overridden: Option<Overridden>,
+}
+
+/// How a change (or the loss of Runs on Atlassian) was accepted by an entry of the accept
+/// file ([`crate::accept`]); shown in every format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    pub reason: String,
+    /// `fingerprint`, `rule+path` or `roa`: which kind of entry matched.
+    pub by: &'static str,
+    /// `FILE:LINE` of the entry.
+    pub entry: String,
+}
+
+/// How a `levels:` entry of the accept file overrode a change's level; shown in every format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overridden {
+    /// The rule book's level for the rule.
+    pub rule_level: Level,
+    /// `FILE:LINE` of the `levels:` entry.
+    pub entry: String,
 }
 
 /// The two manifests being compared, with the names warnings use.

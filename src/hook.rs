@@ -11,13 +11,13 @@ use git2::Repository;
 use sha2::{Digest, Sha256};
 
 use crate::accept::{self, AcceptFile, DEFAULT_FILE};
-use crate::cli::{apps_policy_trips, fail_on_text, FailOn, Policy, EXIT_OK, EXIT_POLICY};
 use crate::error::{Error, Result};
 use crate::git::apps::{compare_snapshots, find_manifests};
 use crate::git::{
-    newest_tag, open_repo, resolve_commit, resolve_revisions, RevisionArgs, Snapshot,
+    newest_tag, open_repo, resolve_commit, resolve_revisions, RevisionArgs, Snapshot, SHALLOW_HINT,
 };
 use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
+use crate::policy::{apps_policy_trips, fail_on_text, FailOn, Policy, EXIT_OK, EXIT_POLICY};
 use crate::report::apps::{render_human, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::rules::Level;
@@ -585,7 +585,7 @@ fn check(
 /// refused change can be accepted.
 fn hook_human_options(fail_on: &[FailOn]) -> HumanOptions {
     HumanOptions {
-        fingerprints: crate::cli::tripping_level(fail_on),
+        fingerprints: crate::policy::tripping_level(fail_on),
         ..HumanOptions::default()
     }
 }
@@ -625,7 +625,7 @@ fn refusal(
         why.push(format!("{level} ({})", rules.join(", ")));
     }
     let roa_lost = fail_on.contains(&FailOn::RoaLost)
-        && report.reports().any(crate::accept::roa_lost_unaccepted);
+        && report.reports().any(crate::report::roa_lost_unaccepted);
     if roa_lost {
         why.push("Runs on Atlassian lost".to_string());
     }
@@ -647,10 +647,6 @@ fn refusal(
         ways.join(", or ")
     )
 }
-
-/// What to do when the history needed is not in a shallow clone (as the other git inputs say).
-pub const SHALLOW_HINT: &str =
-    "fetch the full history (git fetch --unshallow --tags, or fetch-depth: 0 in actions/checkout)";
 
 #[cfg(test)]
 mod tests {

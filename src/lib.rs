@@ -26,6 +26,7 @@ pub mod limits;
 pub mod load;
 pub mod log;
 pub mod model;
+pub mod policy;
 pub mod reader;
 pub mod report;
 pub mod roa;

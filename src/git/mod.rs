@@ -206,10 +206,14 @@ pub fn repo_path(repo: &Repository, path: &str) -> String {
     parts.join("/")
 }
 
+/// What to do when the history needed is not in a shallow clone; every git input says it so.
+pub const SHALLOW_HINT: &str =
+    "fetch the full history (git fetch --unshallow --tags, or fetch-depth: 0 in actions/checkout)";
+
 /// The error for a revision git2 cannot resolve, with the hint CI users need.
 pub fn unknown_revision(repo: &Repository, what: &str, rev: &str) -> Error {
     let hint = if repo.is_shallow() {
-        "this is a shallow clone: fetch the full history (git fetch --unshallow --tags, or fetch-depth: 0 in actions/checkout)".to_string()
+        format!("this is a shallow clone: {SHALLOW_HINT}")
     } else {
         format!("if it is a tag or branch on the remote, fetch it first (git fetch origin {rev} or git fetch --tags)")
     };

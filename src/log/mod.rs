@@ -12,7 +12,7 @@ use clap::Args;
 
 use clap::ValueEnum;
 
-use crate::cli::EXIT_OK;
+use crate::policy::EXIT_OK;
 
 /// `roa-diff log` prints a table or JSON lines; the review formats are for one update.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 use crate::error::{Error, Result};
 use crate::git::open_repo;
-use crate::hook::SHALLOW_HINT;
+use crate::git::SHALLOW_HINT;
 use crate::load::LoadOptions;
 use history::{first_parent_commits, releases, History};
 

@@ -13,9 +13,10 @@ use std::path::Path;
 
 use super::human::{sanitize, value_text};
 use super::Report;
-use crate::accept::{roa_lost_unaccepted, Acceptance};
+use crate::diff::Acceptance;
 use crate::diff::{Change, Side};
 use crate::error::{Error, Result};
+use crate::report::roa_lost_unaccepted;
 use crate::rules::Level;
 
 /// Escapes a workflow command's message.

@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use super::{Report, SideReport, UpdateLevel};
-use crate::accept::{unaccepted_update, Acceptance};
 use crate::blockers::Blocker;
+use crate::diff::Acceptance;
 use crate::diff::Change;
+use crate::report::unaccepted_update;
 use crate::roa::{Reason, RoaChange};
 use crate::rollout::Rollout;
 

@@ -11,8 +11,8 @@ use std::fmt::Write;
 
 use super::human::{location, sanitize, value_text};
 use super::{Report, SideReport, UpdateLevel};
-use crate::accept::{roa_lost_unaccepted, unaccepted_update};
 use crate::diff::Change;
+use crate::report::{roa_lost_unaccepted, unaccepted_update};
 use crate::roa::RoaChange;
 use crate::rules::{Level, RuleId};
 

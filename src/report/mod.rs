@@ -11,9 +11,8 @@ pub mod sarif;
 
 use serde::Serialize;
 
-use crate::accept::Acceptance;
 use crate::blockers::{blockers, Blocker};
-use crate::diff::{diff, Change, Side, Sides};
+use crate::diff::{diff, Acceptance, Change, Side, Sides};
 use crate::error::Result;
 use crate::load::Node;
 use crate::load::{parse, Document, LoadOptions, Source};
@@ -422,4 +421,24 @@ fn lint(file: &str, m: &Manifest) -> Vec<String> {
         }
     }
     out
+}
+
+/// The update level counting only changes nothing accepts: what `--fail-on major|any` sees.
+pub fn unaccepted_update(report: &Report) -> UpdateLevel {
+    if report.first_release {
+        return UpdateLevel::FirstRelease;
+    }
+    UpdateLevel::from(
+        report
+            .changes
+            .iter()
+            .filter(|c| c.accepted.is_none())
+            .map(|c| c.level)
+            .max(),
+    )
+}
+
+/// Whether Runs on Atlassian is lost and no `roa: lost` entry accepts it.
+pub fn roa_lost_unaccepted(report: &Report) -> bool {
+    report.roa_change() == RoaChange::Lost && report.roa_accepted.is_none()
 }
