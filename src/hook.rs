@@ -16,7 +16,7 @@ use crate::git::apps::{compare_snapshots, find_manifests};
 use crate::git::{
     newest_tag, open_repo, resolve_commit, resolve_revisions, RevisionArgs, Snapshot, SHALLOW_HINT,
 };
-use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
+use crate::load::LoadOptions;
 use crate::policy::{apps_policy_trips, fail_on_text, FailOn, Policy, EXIT_OK, EXIT_POLICY};
 use crate::report::apps::{render_human, AppsReport};
 use crate::report::human::HumanOptions;
@@ -454,16 +454,13 @@ fn pre_push(args: &PrePushArgs) -> Result<i32> {
         let base = Snapshot::revision(&repo, &previous)?;
         let head = pushed_snapshot(&repo, &pushed, commit)?;
         // The developer pushing is trusted: the accept file of the commit being pushed counts.
-        let accept = match head.read_opt(&repo, DEFAULT_FILE, DEFAULT_MAX_BYTES)? {
-            Some(source) => Some(accept::parse_text(&source.name, &source.text)?),
-            None => None,
-        };
+        let trusted = crate::trust::accept_from_snapshot(&repo, &head, DEFAULT_FILE, false)?;
         let Some(report) = check(
             &repo,
             &base,
             &head,
             Vec::new(),
-            accept.as_ref(),
+            trusted.accept.as_ref(),
             &options,
             true,
         )?
