@@ -42,7 +42,7 @@ fn main() -> std::io::Result<()> {
         let line = match std::fs::read(&path) {
             Err(e) => json!({"file": path, "error": e.to_string()}),
             Ok(bytes) => {
-                let max_nodes = roa_diff::limits::max_nodes(DEFAULT_MAX_BYTES);
+                let max_nodes = roa_diff::reader::max_nodes(DEFAULT_MAX_BYTES);
                 let read = source_from_bytes(path.clone(), bytes, DEFAULT_MAX_BYTES)
                     .map_err(|e| e.to_string())
                     .and_then(|s| {

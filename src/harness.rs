@@ -55,7 +55,7 @@ fn source(name: &str, data: &[u8]) -> Result<Source, Error> {
 /// definition, as YAML and Forge's parser do). The value and the error are the same with and
 /// without lines, and the lines are shaped like the value and lines of the text.
 pub fn reader_agrees(source: &Source) {
-    let max_nodes = crate::limits::max_nodes(MAX_BYTES);
+    let max_nodes = crate::reader::max_nodes(MAX_BYTES);
     let read = crate::reader::read(&source.text, max_nodes, true);
     let without_lines = crate::reader::read(&source.text, max_nodes, false);
     let value_or_error = |r: &ReadResult| r.as_ref().map(|(v, _)| v.clone()).map_err(Clone::clone);
@@ -87,7 +87,7 @@ pub fn reader_agrees(source: &Source) {
         ),
         (Err(_), Err(_)) => {}
         (Err(e), Ok(_)) => assert!(
-            crate::limits::is_limit(&e.message),
+            e.limit,
             "the reader refuses what serde_yaml reads: {}: {e:?}",
             source.name
         ),
@@ -100,7 +100,7 @@ pub fn reader_agrees(source: &Source) {
     }
 }
 
-type ReadResult = Result<(Value, Option<crate::spans::Positions>), crate::reader::ReadError>;
+type ReadResult = Result<(Value, Option<crate::reader::Positions>), crate::reader::ReadError>;
 
 /// Whether some anchor name may be defined twice (`&name` twice; a `&` in text can look the
 /// same, which only loosens the check for that text).
@@ -125,7 +125,7 @@ fn log_options() -> LoadOptions {
 /// The section path of `roa-diff log` ([`crate::sections`]) answers only with what the whole
 /// parse gives: the value, and the model put together from cached section parts.
 pub fn sections_agree(source: &Source) {
-    let max_nodes = crate::limits::max_nodes(MAX_BYTES);
+    let max_nodes = crate::reader::max_nodes(MAX_BYTES);
     let options = log_options();
     let cache = SectionCache::new();
     if let Some(value) = cache.read(&source.text, max_nodes) {

@@ -22,7 +22,6 @@ pub mod git;
 pub mod harness;
 pub mod hints;
 pub mod hook;
-pub mod limits;
 pub mod load;
 pub mod log;
 pub mod model;
@@ -33,7 +32,6 @@ pub mod roa;
 pub mod rollout;
 pub mod rules;
 pub mod sections;
-pub mod spans;
 pub mod trust;
 
 pub use error::{Error, Result};

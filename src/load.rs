@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_yaml::Value;
 
 use crate::error::{Error, Result};
-use crate::spans::{PosRef, Positions};
+use crate::reader::{line_at, PosRef, Positions};
 
 /// Default refusal threshold for one manifest. Real manifests are a few KB.
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -24,7 +24,7 @@ pub struct LoadOptions {
     /// (`crate::trust::allowed_env`); never the whole environment, which holds CI secrets.
     pub env: BTreeMap<String, String>,
     pub max_bytes: u64,
-    /// Whether to record the line of every node ([`crate::spans`]). `roa-diff log` prints no
+    /// Whether to record the line of every node ([`Positions`]). `roa-diff log` prints no
     /// lines and turns it off; errors name their line either way.
     pub lines: bool,
 }
@@ -87,17 +87,12 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>, max_bytes: u64) -> Result
     }
     // `contains` on bytes is a memchr; `position` would look at one byte at a time.
     if bytes.contains(&0) {
-        let pos = bytes.iter().position(|&b| b == 0).unwrap_or(0);
-        let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = line_at(&bytes, bytes.iter().position(|&b| b == 0).unwrap_or(0));
         return Err(fail("contains a NUL byte: not a text file".into()).at(Some(line)));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = line_at(e.as_bytes(), valid);
         fail(format!("is not valid UTF-8 (byte offset {valid})")).at(Some(line))
     })?;
     if text.starts_with('\u{feff}') {
@@ -178,7 +173,7 @@ impl Document {
 }
 
 pub fn parse(source: &Source, options: &LoadOptions) -> Result<Document> {
-    let max_nodes = crate::limits::max_nodes(options.max_bytes);
+    let max_nodes = crate::reader::max_nodes(options.max_bytes);
     let (value, positions) = crate::reader::read(&source.text, max_nodes, options.lines)
         .map_err(|e| Error::new(source.name.clone(), e.message).at(Some(e.line)))?;
     document_from_value(source, options, value, positions)
@@ -376,19 +371,9 @@ impl<'a> Node<'a> {
         ))
     }
 
-    /// The node under `key_text`; `index` is its place in the mapping when the caller iterates
-    /// it, which makes finding its position constant time.
-    fn child(
-        &self,
-        key_text: &str,
-        index: Option<usize>,
-        value: &'a Value,
-        line: Option<usize>,
-    ) -> Node<'a> {
-        let pos = self.pos.and_then(|p| match index {
-            Some(i) => p.entry_at(i, key_text),
-            None => p.entry(key_text),
-        });
+    /// The value of the `index`-th entry of this mapping, under `key_text`.
+    fn child(&self, key_text: &str, index: usize, value: &'a Value) -> Node<'a> {
+        let pos = self.pos.and_then(|p| p.entry(index));
         let path = if self.path.is_empty() {
             key_text.to_string()
         } else {
@@ -398,7 +383,7 @@ impl<'a> Node<'a> {
             doc_name: self.doc_name,
             value,
             pos: pos.map(|(_, n)| n),
-            line: pos.map(|(l, _)| l).or(line),
+            line: pos.map(|(l, _)| l).or(self.line),
             path,
         }
     }
@@ -407,10 +392,13 @@ impl<'a> Node<'a> {
     /// Not a mapping: an error.
     pub fn field(&self, key: &str) -> Result<Option<Node<'a>>> {
         match self.value {
-            Value::Mapping(map) => Ok(match map.get(key) {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(self.child(key, None, v, self.line)),
-            }),
+            Value::Mapping(map) => {
+                let mut entries = map.iter().enumerate();
+                Ok(match entries.find(|(_, (k, _))| k.as_str() == Some(key)) {
+                    None | Some((_, (_, Value::Null))) => None,
+                    Some((i, (_, v))) => Some(self.child(key, i, v)),
+                })
+            }
             Value::Null => Ok(None),
             _ => Err(self.wrong_type("a mapping")),
         }
@@ -429,7 +417,7 @@ impl<'a> Node<'a> {
             if v.is_null() {
                 continue;
             }
-            let child = self.child(&key, Some(i), v, self.line);
+            let child = self.child(&key, i, v);
             out.push((key, child));
         }
         Ok(out)

@@ -1,10 +1,10 @@
 //! The one reader of a manifest: one pass of an event parser builds the value, the line of
-//! every node and the input limits ([`crate::limits`]) together, on every input.
+//! every node ([`Positions`]) and the input limits together, on every input.
 //!
 //! The parser is libyaml-safer, a safe Rust port of libyaml, which serde_yaml parses with: the
 //! grammar (what is valid, where a scalar ends) is serde_yaml's, and the value is built as
-//! serde_yaml's `Value` deserializer builds it (its plain-scalar and tag rules are copied
-//! below). serde_yaml stays the value type and a strict test oracle
+//! serde_yaml's `Value` deserializer builds it (its tag rules are copied below, its numbers are
+//! its own `Number::from_str`). serde_yaml stays the value type and a strict test oracle
 //! (`harness::reader_agrees`): the same value, or both refuse, but for the intended
 //! differences listed in docs/hardening.md (input limits, an anchor defined twice, serde_yaml's
 //! alias repetition limit).
@@ -15,30 +15,56 @@
 //! line breaks the text holds. A node's line is where its event starts: an anchor or tag
 //! before the node, a block scalar's `|` or `>` header.
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::{BufReader, Read};
 use std::panic::AssertUnwindSafe;
+use std::str::FromStr;
 use std::sync::Once;
 
 use libyaml_safer::{Encoding, Event, EventData, Parser, ScalarStyle};
 use serde_yaml::value::{Tag, TaggedValue};
-use serde_yaml::{Mapping, Value};
+use serde_yaml::{Mapping, Number, Value};
 
-use crate::limits::{self, MAX_DEPTH, MAX_TAG_BYTES};
 use crate::load::key_str;
-use crate::spans::{Positions, PositionsBuilder};
+
+// Bounds on what one manifest may make the reader build, checked on each event as it reads, so
+// that hostile YAML is refused in bounded time and memory with a message that says what is
+// wrong (docs/hardening.md).
+
+/// Deepest nesting accepted, aliases expanded. The deepest corpus manifest nests 8 levels;
+/// serde_yaml stops at 128.
+pub const MAX_DEPTH: usize = 100;
+/// Most YAML nodes (scalars, lists, mappings), aliases counted at their expanded size. Real
+/// manifests have hundreds (616 at most in the corpus); 250,000 keeps a parse under 100 MiB.
+pub const MAX_NODES: u64 = 250_000;
+/// Most bytes of tag text, after `%TAG` prefixes are expanded. Forge manifests use no tags.
+pub const MAX_TAG_BYTES: usize = 64 * 1024;
+
+/// The most nodes accepted under a `--max-bytes` limit: [`MAX_NODES`] at the default 16 MiB,
+/// more in proportion when the byte limit is raised (a larger manifest has more nodes).
+pub fn max_nodes(max_bytes: u64) -> u64 {
+    let scaled =
+        u128::from(max_bytes) * u128::from(MAX_NODES) / u128::from(crate::load::DEFAULT_MAX_BYTES);
+    MAX_NODES.max(u64::try_from(scaled).unwrap_or(u64::MAX))
+}
+
+fn too_deep() -> String {
+    format!("nested more than {MAX_DEPTH} levels deep; a Forge manifest needs far fewer")
+}
 
 /// Why a text does not read: the whole message (`invalid YAML: ...`, or a limit's) and the line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadError {
     pub line: usize,
     pub message: String,
+    /// Whether it is one of the input limits above (a text over them may be valid YAML).
+    pub limit: bool,
 }
 
-/// A failure inside the builder: the byte offset it happened at, and the message.
-type Failure = (usize, String);
+/// A failure inside the builder: the byte offset it happened at, the message, and whether it is
+/// a limit.
+type Failure = (usize, String, bool);
 
 /// The value of the single document in `text` (null for no document) and, when `lines` is
 /// set, the line of each of its nodes; or why it does not read.
@@ -58,6 +84,11 @@ pub fn read(
     parser.set_input(BufReader::with_capacity(8192, text.as_bytes().chain(end)));
     let mut builder = Builder::new(text, max_nodes, lines);
     builder.added_break = (!end.is_empty()).then_some(text.len());
+    let error = |offset, message, limit| ReadError {
+        line: line_at(text.as_bytes(), offset),
+        message,
+        limit,
+    };
     // Its few other panics (a tag followed by `,` in a flow collection, upstream issue 7; a
     // `%`-escaped surrogate in a tag) are refusals too, never a crash.
     let mut last = 0;
@@ -67,20 +98,16 @@ pub fn read(
         match builder.take(event) {
             Ok(false) => {}
             Ok(true) => return Ok(()),
-            Err((offset, message)) => {
-                return Err(ReadError {
-                    line: line_at(text, offset),
-                    message,
-                })
-            }
+            Err((offset, message, limit)) => return Err(error(offset, message, limit)),
         }
     });
     match parsed {
         Ok(result) => result.map(|()| builder.finish()),
-        Err(_) => Err(ReadError {
-            line: line_at(text, last),
-            message: invalid("the YAML parser cannot read this text (a malformed tag?)"),
-        }),
+        Err(_) => Err(error(
+            last,
+            invalid("the YAML parser cannot read this text (a malformed tag?)"),
+            false,
+        )),
     }
 }
 
@@ -108,9 +135,9 @@ fn catch_parser_panic<T>(parse: impl FnOnce() -> T) -> std::thread::Result<T> {
     result
 }
 
-/// The line (from 1) that byte `offset` is on.
-pub fn line_at(text: &str, offset: usize) -> usize {
-    let before = &text.as_bytes()[..offset.min(text.len())];
+/// The line (from 1) that byte `offset` of a text is on.
+pub fn line_at(text: &[u8], offset: usize) -> usize {
+    let before = &text[..offset.min(text.len())];
     before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
@@ -126,8 +153,9 @@ fn syntax_error(text: &str, e: &libyaml_safer::Error) -> ReadError {
             .map_or(text.len(), |(i, _)| i),
     };
     ReadError {
-        line: line_at(text, offset),
+        line: line_at(text.as_bytes(), offset),
         message: format!("invalid YAML: {}", e.problem()),
+        limit: false,
     }
 }
 
@@ -143,21 +171,145 @@ fn invalid(message: impl std::fmt::Display) -> String {
     format!("invalid YAML: {message}")
 }
 
-/// Line numbers by byte offset: where each line starts, searched by halves.
-struct LineStarts(Vec<usize>);
+/// The lines of a document's nodes, shaped like its value, in one arena: a node is an index, its
+/// children a range of `children` (a mapping's by turns a key and its value). Building it costs
+/// a few growing vectors instead of an allocation per node, and dropping it is free (a large
+/// manifest has hundreds of thousands of nodes).
+#[derive(Debug, Default)]
+pub struct Positions {
+    nodes: Vec<Slot>,
+    children: Vec<u32>,
+    root: u32,
+}
 
-impl LineStarts {
-    fn new(text: &str) -> Self {
-        let breaks = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
-        LineStarts(
-            std::iter::once(0)
-                .chain(breaks.map(|(i, _)| i + 1))
-                .collect(),
-        )
+/// A node: its line, and its children `children[start..start + len]`.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    line: u32,
+    start: u32,
+    len: u32,
+}
+
+fn to_u32(n: usize) -> u32 {
+    // Lines and counts are bounded by the input limits, far below 4 billion.
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Positions {
+    pub fn root(&self) -> PosRef<'_> {
+        PosRef {
+            positions: self,
+            node: self.root,
+        }
+    }
+}
+
+/// One node of a [`Positions`] arena: where it starts, and where its children start.
+#[derive(Clone, Copy)]
+pub struct PosRef<'a> {
+    positions: &'a Positions,
+    node: u32,
+}
+
+impl<'a> PosRef<'a> {
+    fn slot(&self) -> Slot {
+        self.positions.nodes[self.node as usize]
     }
 
-    fn line(&self, offset: usize) -> usize {
-        self.0.partition_point(|&start| start <= offset)
+    fn children(&self) -> &'a [u32] {
+        let Slot { start, len, .. } = self.slot();
+        &self.positions.children[start as usize..(start + len) as usize]
+    }
+
+    pub fn line(&self) -> usize {
+        self.slot().line as usize
+    }
+
+    /// The `index`-th item of a list.
+    pub fn item(&self, index: usize) -> Option<PosRef<'a>> {
+        let node = *self.children().get(index)?;
+        Some(PosRef { node, ..*self })
+    }
+
+    /// The `index`-th entry of a mapping: the line of its key, and its value.
+    pub fn entry(&self, index: usize) -> Option<(usize, PosRef<'a>)> {
+        let key = self.item(index.checked_mul(2)?)?;
+        Some((key.line(), self.item(index * 2 + 1)?))
+    }
+
+    /// Whether this tree has the shape of `value`: as many children as each list has items and
+    /// each mapping has keys and values, none for a scalar (checked by the fuzz harness).
+    pub fn matches(&self, value: &Value) -> bool {
+        let mut stack = vec![(*self, value)];
+        while let Some((pos, mut value)) = stack.pop() {
+            while let Value::Tagged(t) = value {
+                value = &t.value;
+            }
+            let children = pos.children().iter().map(|&node| PosRef { node, ..pos });
+            let fits = match value {
+                Value::Sequence(items) => {
+                    stack.extend(children.clone().zip(items));
+                    items.len()
+                }
+                Value::Mapping(map) => {
+                    stack.extend(children.clone().skip(1).step_by(2).zip(map.values()));
+                    map.len() * 2
+                }
+                _ => 0,
+            } == children.len();
+            if !fits {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+impl std::fmt::Debug for PosRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PosRef(node {} at line {})", self.node, self.line())
+    }
+}
+
+/// What the builder keeps to give every node its line: where each line starts (searched by
+/// halves), the arena, and the children of the open containers, innermost last, moved into
+/// the arena when each closes.
+struct Lines {
+    starts: Vec<usize>,
+    positions: Positions,
+    pending: Vec<u32>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let breaks = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+        Lines {
+            starts: std::iter::once(0)
+                .chain(breaks.map(|(i, _)| i + 1))
+                .collect(),
+            positions: Positions::default(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// A new node starting at byte `offset`.
+    fn node(&mut self, offset: usize) -> u32 {
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let nodes = &mut self.positions.nodes;
+        nodes.push(Slot {
+            line: to_u32(line),
+            start: 0,
+            len: 0,
+        });
+        to_u32(nodes.len() - 1)
+    }
+
+    /// Closes container `node`, whose children are the pending ones from `from` on.
+    fn close(&mut self, node: u32, from: usize) {
+        let p = &mut self.positions;
+        p.nodes[node as usize].start = to_u32(p.children.len());
+        p.nodes[node as usize].len = to_u32(self.pending.len() - from);
+        p.children.extend(self.pending.drain(from..));
     }
 }
 
@@ -190,12 +342,13 @@ struct Open {
     tag: Option<Tag>,
     nodes: u64,
     height: usize,
+    /// Its node in the position arena, and where its children start among the pending ones.
+    pos: Option<(u32, usize)>,
 }
 
 struct Builder {
     max_nodes: u64,
-    /// The line arena being built and the line table it is built with, when lines are wanted.
-    lines: Option<(LineStarts, PositionsBuilder)>,
+    lines: Option<Lines>,
     stack: Vec<Open>,
     /// Each anchor's node; `None` while it is open (an alias to it would contain itself).
     anchors: HashMap<String, Option<Built>>,
@@ -212,7 +365,7 @@ impl Builder {
     fn new(text: &str, max_nodes: u64, lines: bool) -> Self {
         Builder {
             max_nodes,
-            lines: lines.then(|| (LineStarts::new(text), PositionsBuilder::default())),
+            lines: lines.then(|| Lines::new(text)),
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
@@ -227,35 +380,38 @@ impl Builder {
     fn take(&mut self, event: Event) -> Result<bool, Failure> {
         let offset = usize::try_from(event.start_mark.index).unwrap_or(usize::MAX);
         let end = usize::try_from(event.end_mark.index).unwrap_or(usize::MAX);
-        let fail = |message: String| (offset, message);
+        let fail = |message: String| (offset, invalid(message), false);
         let mapping = matches!(event.data, EventData::MappingStart { .. });
         match event.data {
             EventData::StreamEnd => return Ok(true),
             EventData::DocumentStart { .. } => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(fail(invalid(
-                        "deserializing from YAML containing more than one document is not supported",
-                    )));
+                    return Err(fail(
+                        "deserializing from YAML containing more than one document is not supported".into(),
+                    ));
                 }
             }
             EventData::StreamStart { .. } | EventData::DocumentEnd { .. } => {}
             EventData::Alias { anchor } => {
-                let nodes = match self.anchors.get(&anchor) {
-                    None => return Err(fail(invalid("unknown anchor"))),
+                let built = match self.anchors.get(&anchor) {
+                    None => return Err(fail("unknown anchor".into())),
                     Some(None) => {
-                        return Err(fail(invalid(format!(
-                            "alias *{anchor} is inside the node it names"
-                        ))))
+                        return Err(fail(format!("alias *{anchor} is inside the node it names")))
                     }
-                    Some(Some(built)) => built.nodes,
+                    Some(Some(built)) => built,
                 };
                 // Counted before it is copied: an alias bomb stops here, not in the copy.
-                self.count(nodes, true).map_err(fail)?;
-                let built = self.anchors.get(&anchor).cloned().flatten();
-                if let Some(built) = built {
-                    self.finish_node(built, offset)?;
+                let nodes = self.nodes.saturating_add(built.nodes);
+                if nodes > self.max_nodes {
+                    let max = self.max_nodes;
+                    let message =
+                        format!("aliases expand to more than {max} YAML nodes (an alias bomb?)");
+                    return Err((offset, message, true));
                 }
+                let built = built.clone();
+                self.nodes = nodes;
+                self.finish_node(built, offset)?;
             }
             EventData::Scalar {
                 anchor,
@@ -268,13 +424,12 @@ impl Builder {
                 if block && self.added_break.is_some_and(|at| end > at) && value.ends_with('\n') {
                     value.pop();
                 }
-                self.check_tag(tag.as_deref()).map_err(fail)?;
-                self.count(1, false).map_err(fail)?;
+                self.count(offset, tag.as_deref())?;
                 let value = scalar_value(value, style == ScalarStyle::Plain, tag)
-                    .map_err(|message| fail(self.at_path(self.stack.len(), &message)))?;
+                    .map_err(|message| (offset, self.at_path(self.stack.len(), &message), false))?;
                 let built = Built {
                     value,
-                    pos: self.lines.as_mut().map(|(l, p)| p.scalar(l.line(offset))),
+                    pos: self.lines.as_mut().map(|l| l.node(offset)),
                     nodes: 1,
                     height: 0,
                 };
@@ -285,31 +440,31 @@ impl Builder {
             }
             EventData::SequenceStart { anchor, tag, .. }
             | EventData::MappingStart { anchor, tag, .. } => {
-                self.check_tag(tag.as_deref()).map_err(fail)?;
+                self.count(offset, tag.as_deref())?;
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(fail(limits::too_deep()));
-                }
-                self.count(1, false).map_err(fail)?;
-                if let Some((l, p)) = &mut self.lines {
-                    p.open(l.line(offset), mapping);
+                    return Err((offset, too_deep(), true));
                 }
                 if let Some(name) = &anchor {
                     self.anchors.insert(name.clone(), None);
                 }
-                let container = if mapping {
-                    Container::Map {
+                let container = match mapping {
+                    true => Container::Map {
                         map: Mapping::new(),
                         key: None,
-                    }
-                } else {
-                    Container::Seq(Vec::new())
+                    },
+                    false => Container::Seq(Vec::new()),
                 };
+                let pos = self
+                    .lines
+                    .as_mut()
+                    .map(|l| (l.node(offset), l.pending.len()));
                 self.stack.push(Open {
                     container,
                     anchor,
                     tag: tag.as_deref().and_then(local_tag),
                     nodes: 1,
                     height: 1,
+                    pos,
                 });
             }
             EventData::SequenceEnd | EventData::MappingEnd => {
@@ -324,9 +479,12 @@ impl Builder {
                 if let Some(tag) = open.tag {
                     value = Value::Tagged(Box::new(TaggedValue { tag, value }));
                 }
+                if let (Some(lines), Some((node, from))) = (&mut self.lines, open.pos) {
+                    lines.close(node, from);
+                }
                 let built = Built {
                     value,
-                    pos: self.lines.as_mut().and_then(|(_, p)| p.close()),
+                    pos: open.pos.map(|(node, _)| node),
                     nodes: open.nodes,
                     height: open.height,
                 };
@@ -339,26 +497,23 @@ impl Builder {
         Ok(false)
     }
 
-    /// Counts `n` more nodes against the limit (`alias`: they are an alias's expansion).
-    fn count(&mut self, n: u64, alias: bool) -> Result<(), String> {
-        self.nodes = self.nodes.saturating_add(n);
-        match self.nodes > self.max_nodes {
-            true => Err(limits::too_many_nodes(self.max_nodes, alias)),
-            false => Ok(()),
-        }
-    }
-
-    /// Counts a tag's bytes (after `%TAG` expansion) against the limit.
-    fn check_tag(&mut self, tag: Option<&str>) -> Result<(), String> {
+    /// Counts one more node, and its tag's bytes (after `%TAG` expansion), against the limits.
+    fn count(&mut self, offset: usize, tag: Option<&str>) -> Result<(), Failure> {
+        self.nodes = self.nodes.saturating_add(1);
         self.tag_bytes = self.tag_bytes.saturating_add(tag.map_or(0, str::len));
-        match self.tag_bytes > MAX_TAG_BYTES {
-            true => Err(limits::tag_bomb()),
-            false => Ok(()),
-        }
+        let max = self.max_nodes;
+        let message = if self.tag_bytes > MAX_TAG_BYTES {
+            format!("YAML tags expand to more than {MAX_TAG_BYTES} bytes (a tag bomb?); Forge manifests use no tags")
+        } else if self.nodes > max {
+            format!("more than {max} YAML nodes; a Forge manifest has hundreds (--max-bytes raises this limit too)")
+        } else {
+            return Ok(());
+        };
+        Err((offset, message, true))
     }
 
     /// `message` about a node inside the first `depth` open containers, after its key path as
-    /// serde_yaml writes it (`a.b[0]`; nothing at the root).
+    /// serde_yaml writes it (`a.b[0]`, `.[0]` at the root; nothing for the root itself).
     fn at_path(&self, depth: usize, message: &str) -> String {
         let mut path = String::new();
         for open in &self.stack[..depth] {
@@ -398,53 +553,43 @@ impl Builder {
         parent.height = parent.height.max(built.height + 1);
         // Nesting with aliases expanded: what building (and later reading) the value costs.
         if depth + built.height > MAX_DEPTH {
-            return Err((offset, limits::too_deep()));
+            return Err((offset, too_deep(), true));
         }
-        let duplicate = match &mut parent.container {
+        if let (Some(lines), Some(pos)) = (&mut self.lines, built.pos) {
+            lines.pending.push(pos);
+        }
+        let (map, key) = match &mut parent.container {
             Container::Seq(items) => {
-                if let (Some((_, p)), Some(pos)) = (&mut self.lines, built.pos) {
-                    p.place(pos, None);
-                }
                 items.push(built.value);
-                None
+                return Ok(());
             }
-            Container::Map { map, key } => match key.take() {
-                None => {
-                    if let (Some((_, p)), Some(pos)) = (&mut self.lines, built.pos) {
-                        let text = key_str(&built.value).unwrap_or(Cow::Borrowed(""));
-                        p.place(pos, Some(&text));
-                    }
-                    *key = Some((built.value, offset));
-                    None
-                }
-                Some((k, key_offset)) => {
-                    if let (Some((_, p)), Some(pos)) = (&mut self.lines, built.pos) {
-                        p.place(pos, None);
-                    }
-                    match map.entry(k) {
-                        serde_yaml::mapping::Entry::Vacant(e) => {
-                            e.insert(built.value);
-                            None
-                        }
-                        serde_yaml::mapping::Entry::Occupied(e) => {
-                            Some((duplicate_key(e.key()), key_offset))
-                        }
-                    }
-                }
-            },
+            Container::Map { map, key } => (map, key),
         };
-        match duplicate {
-            None => Ok(()),
-            Some((message, key_offset)) => Err((key_offset, self.at_path(depth - 1, &message))),
+        let Some((k, key_offset)) = key.take() else {
+            *key = Some((built.value, offset));
+            return Ok(());
+        };
+        match map.entry(k) {
+            serde_yaml::mapping::Entry::Vacant(e) => {
+                e.insert(built.value);
+                Ok(())
+            }
+            serde_yaml::mapping::Entry::Occupied(e) => {
+                let message = duplicate_key(e.key());
+                Err((key_offset, self.at_path(depth - 1, &message), false))
+            }
         }
     }
 
     fn finish(self) -> (Value, Option<Positions>) {
-        match (self.root, self.lines) {
-            (None, _) => (Value::Null, None),
-            (Some(root), Some((_, p))) => (root.value, root.pos.map(|pos| p.finish(pos))),
-            (Some(root), None) => (root.value, None),
-        }
+        let Some(root) = self.root else {
+            return (Value::Null, None);
+        };
+        let positions = self.lines.zip(root.pos).map(|(lines, root)| Positions {
+            root,
+            ..lines.positions
+        });
+        (root.value, positions)
     }
 }
 
@@ -466,8 +611,8 @@ fn local_tag(tag: &str) -> Option<Tag> {
     Some(Tag::new(if name.is_empty() { tag } else { name }))
 }
 
-/// A scalar as serde_yaml's `Value` deserializer reads it: a plain scalar resolved (null,
-/// boolean, number, else string), any other a string; a local tag wraps that in
+/// A scalar as serde_yaml's `Value` deserializer reads it (its `visit_scalar`): a plain scalar
+/// resolved (null, boolean, number, else string), any other a string; a local tag wraps that in
 /// `Value::Tagged`; the core tags `!!bool`, `!!int`, `!!float` and `!!null` require their
 /// type; any other tag reads as a string.
 fn scalar_value(text: String, plain: bool, tag: Option<String>) -> Result<Value, String> {
@@ -482,18 +627,27 @@ fn scalar_value(text: String, plain: bool, tag: Option<String>) -> Result<Value,
         let value = untagged(text)?;
         return Ok(Value::Tagged(Box::new(TaggedValue { tag, value })));
     }
+    let number = || Number::from_str(&text).ok();
     let (value, expected) = match tag.strip_prefix("tag:yaml.org,2002:") {
         Some("bool") => (parse_bool(&text).map(Value::Bool), "a boolean"),
-        Some("int") => (parse_int(&text), "an integer"),
-        Some("float") => (parse_f64(&text).map(Value::from), "a float"),
+        Some("int") => (
+            number().filter(|n| !n.is_f64()).map(Value::Number),
+            "an integer",
+        ),
+        // A finite float as Rust reads it, or `.inf`, `-.inf` and `.nan` as YAML writes them.
+        Some("float") => {
+            let float = text.parse().ok().filter(|f: &f64| f.is_finite());
+            let float = float.or_else(|| number().filter(Number::is_f64)?.as_f64());
+            (float.map(Value::from), "a float")
+        }
         Some("null") => (parse_null(&text).then_some(Value::Null), "null"),
         _ => return Ok(Value::String(text)),
     };
     value.ok_or_else(|| format!("invalid value: string {text:?}, expected {expected}"))
 }
 
-/// A plain scalar: null, a boolean, an integer, a float, else a string. An integer too large
-/// for 64 bits is an error, as in serde_yaml.
+/// A plain scalar: null, a boolean, a number (serde_yaml's own reading of one), else a string.
+/// An integer too large for 64 bits is an error, as in serde_yaml.
 fn resolve_plain(v: String) -> Result<Value, String> {
     if parse_null(&v) {
         return Ok(Value::Null);
@@ -501,30 +655,19 @@ fn resolve_plain(v: String) -> Result<Value, String> {
     if let Some(b) = parse_bool(&v) {
         return Ok(Value::Bool(b));
     }
-    // Every number serde_yaml reads starts with one of these (Rust's float parser would also
-    // take `inf` and `nan`, which serde_yaml then rejects as not finite).
+    // Every number serde_yaml reads starts with one of these; most scalars do not.
     if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
         return Ok(Value::String(v));
     }
-    if let Some(n) = parse_int(&v) {
-        return Ok(n);
+    match Number::from_str(&v) {
+        Ok(n) => Ok(Value::Number(n)),
+        // Its number visitor refuses a 128-bit integer as the `Value` visitor does, but for
+        // what it expected.
+        Err(e) if e.to_string().starts_with("invalid type") => Err(e
+            .to_string()
+            .replace("expected a number", "expected any YAML value")),
+        Err(_) => Ok(Value::String(v)),
     }
-    if let Some(n) = parse_unsigned_int(&v, u128::from_str_radix) {
-        return Err(format!(
-            "invalid type: integer `{n}` as u128, expected any YAML value"
-        ));
-    }
-    if let Some(n) = parse_negative_int(&v, i128::from_str_radix) {
-        return Err(format!(
-            "invalid type: integer `{n}` as i128, expected any YAML value"
-        ));
-    }
-    if !digits_but_not_number(&v) {
-        if let Some(f) = parse_f64(&v) {
-            return Ok(Value::Number(f.into()));
-        }
-    }
-    Ok(Value::String(v))
 }
 
 fn parse_null(v: &str) -> bool {
@@ -539,106 +682,26 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
-/// A 64-bit integer, as serde_yaml reads one.
-fn parse_int(v: &str) -> Option<Value> {
-    parse_unsigned_int(v, u64::from_str_radix)
-        .map(Value::from)
-        .or_else(|| parse_negative_int(v, i64::from_str_radix).map(Value::from))
-}
-
-// The four functions below are serde_yaml 0.9.34's (src/de.rs), unchanged in behaviour, so that
-// a plain scalar means here what it means to serde_yaml.
-
-fn parse_unsigned_int<T>(
-    scalar: &str,
-    from_str_radix: fn(&str, u32) -> Result<T, std::num::ParseIntError>,
-) -> Option<T> {
-    let unpositive = scalar.strip_prefix('+').unwrap_or(scalar);
-    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
-        if let Some(rest) = unpositive.strip_prefix(prefix) {
-            if rest.starts_with(['+', '-']) {
-                return None;
-            }
-            if let Ok(int) = from_str_radix(rest, radix) {
-                return Some(int);
-            }
-        }
-    }
-    if unpositive.starts_with(['+', '-']) {
-        return None;
-    }
-    if digits_but_not_number(scalar) {
-        return None;
-    }
-    from_str_radix(unpositive, 10).ok()
-}
-
-fn parse_negative_int<T>(
-    scalar: &str,
-    from_str_radix: fn(&str, u32) -> Result<T, std::num::ParseIntError>,
-) -> Option<T> {
-    for (prefix, radix) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
-        if let Some(rest) = scalar.strip_prefix(prefix) {
-            let negative = format!("-{rest}");
-            if let Ok(int) = from_str_radix(&negative, radix) {
-                return Some(int);
-            }
-        }
-    }
-    if digits_but_not_number(scalar) {
-        return None;
-    }
-    from_str_radix(scalar, 10).ok()
-}
-
-fn parse_f64(scalar: &str) -> Option<f64> {
-    let unpositive = if let Some(unpositive) = scalar.strip_prefix('+') {
-        if unpositive.starts_with(['+', '-']) {
-            return None;
-        }
-        unpositive
-    } else {
-        scalar
-    };
-    if let ".inf" | ".Inf" | ".INF" = unpositive {
-        return Some(f64::INFINITY);
-    }
-    if let "-.inf" | "-.Inf" | "-.INF" = scalar {
-        return Some(f64::NEG_INFINITY);
-    }
-    if let ".nan" | ".NaN" | ".NAN" = scalar {
-        return Some(f64::NAN.copysign(1.0));
-    }
-    if let Ok(float) = unpositive.parse::<f64>() {
-        if float.is_finite() {
-            return Some(float);
-        }
-    }
-    None
-}
-
-fn digits_but_not_number(scalar: &str) -> bool {
-    // Leading zero(s) followed by digits is a string in YAML 1.2.
-    let scalar = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
-    scalar.len() > 1 && scalar.starts_with('0') && scalar[1..].bytes().all(|b| b.is_ascii_digit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn value(text: &str) -> Value {
-        read(text, crate::limits::MAX_NODES, false).unwrap().0
+        read(text, MAX_NODES, false).unwrap().0
     }
 
     fn error(text: &str) -> (usize, String) {
-        let e = read(text, crate::limits::MAX_NODES, true).unwrap_err();
+        let e = read(text, MAX_NODES, true).unwrap_err();
         (e.line, e.message)
+    }
+
+    fn positions(text: &str) -> Positions {
+        read(text, MAX_NODES, true).unwrap().1.unwrap()
     }
 
     fn same_as_serde_yaml(text: &str) {
         let expected = serde_yaml::from_str::<Value>(text);
-        match read(text, crate::limits::MAX_NODES, false) {
+        match read(text, MAX_NODES, false) {
             Ok((v, _)) => assert_eq!(Some(v), expected.ok(), "{text:?}"),
             Err(e) => assert!(expected.is_err(), "{text:?}: {e:?}"),
         }
@@ -646,87 +709,16 @@ mod tests {
 
     #[test]
     fn plain_scalars_and_tags_read_as_serde_yaml_reads_them() {
-        for scalar in [
-            "",
-            "~",
-            "null",
-            "NULL",
-            "Null",
-            "nULL",
-            "true",
-            "True",
-            "TRUE",
-            "tRUE",
-            "yes",
-            "on",
-            "0",
-            "-0",
-            "+0",
-            "007",
-            "-007",
-            "+12",
-            "12",
-            "-12",
-            "0x1F",
-            "-0x1F",
-            "0x-1",
-            "0o17",
-            "-0o17",
-            "0b101",
-            "-0b101",
-            "1.5",
-            "-1.5",
-            "+1.5",
-            ".5",
-            "5.",
-            "1e3",
-            "1E-3",
-            ".inf",
-            "-.inf",
-            "+.inf",
-            ".nan",
-            ".NaN",
-            "nan",
-            "inf",
-            "infinity",
-            "-inf",
-            "1_000",
-            "18446744073709551615",
-            "18446744073709551616",
-            "-9223372036854775808",
-            "-9223372036854775809",
-            "1.0.0",
-            "++1",
-            "+-1",
-            "-",
-            "+",
-            ".",
-            "0.",
-            "00.5",
-            "2001-12-14",
-            "12:30",
-            "1,5",
-            "0xZZ",
-            "!!str 1",
-            "!!int 1",
-            "!!int x",
-            "!!int 007",
-            "!!bool true",
-            "!!bool yes",
-            "!!float 1",
-            "!!float x",
-            "!!null ~",
-            "!!null x",
-            "!custom x",
-            "!custom 1",
-            "!custom '1'",
-            "! x",
-            "!<tag:x> 1",
-            "!!map {a: 1}",
-            "!t {a: 1}",
-            "!t [1]",
-            "&a !t x",
-        ] {
+        let scalars = "|~|null|NULL|Null|nULL|true|True|TRUE|tRUE|yes|on|0|-0|+0|007|-007|+12|12|-12\
+            |0x1F|-0x1F|0x-1|0o17|-0o17|0b101|-0b101|1.5|-1.5|+1.5|.5|5.|1e3|1E-3|.inf|-.inf|+.inf\
+            |.nan|.NaN|nan|inf|infinity|-inf|1_000|18446744073709551615|18446744073709551616\
+            |-9223372036854775808|-9223372036854775809|1.0.0|++1|+-1|-|+|.|0.|00.5|2001-12-14\
+            |12:30|1,5|0xZZ|!!str 1|!!int 1|!!int x|!!int 007|!!int 1e3|!!int 0x1F\
+            |!!int 18446744073709551616|!!bool true|!!bool yes|!!float 1|!!float x|!!float 007\
+            |!!float 0x10|!!float +1|!!float ++1|!!float .inf|!!float -.Inf|!!float .nan|!!float 1e3\
+            |!!null ~|!!null x|!custom x|!custom 1|!custom '1'|! x|!<tag:x> 1|!!map {a: 1}\
+            |!t {a: 1}|!t [1]|&a !t x";
+        for scalar in scalars.split('|') {
             same_as_serde_yaml(&format!("k: {scalar}\nz: 1\n"));
         }
     }
@@ -734,49 +726,37 @@ mod tests {
     #[test]
     fn every_refusal_is_one_message_with_its_line() {
         for (text, line, message) in [
-            ("a: 1\nb: *nope\n", 2, "invalid YAML: unknown anchor"),
-            (
-                "a: &x [1, *x]\n",
-                1,
-                "invalid YAML: alias *x is inside the node it names",
-            ),
+            ("a: 1\nb: *nope\n", 2, "unknown anchor"),
+            ("a: &x [1, *x]\n", 1, "alias *x is inside the node it names"),
             (
                 "a:\n  - k: 1\n    k: 2\n",
                 3,
-                "invalid YAML: a[0]: duplicate entry with key \"k\"",
+                "a[0]: duplicate entry with key \"k\"",
             ),
-            (
-                "- {1: a, 1: b}\n",
-                1,
-                "invalid YAML: .[0]: duplicate entry with key 1",
-            ),
+            ("- {1: a, 1: b}\n", 1, ".[0]: duplicate entry with key 1"),
             (
                 "a: 1\n---\nb: 2\n",
                 2,
-                "invalid YAML: deserializing from YAML containing more than one document is not supported",
+                "deserializing from YAML containing more than one document is not supported",
             ),
             (
                 "a: b: c\n",
                 1,
-                "invalid YAML: mapping values are not allowed in this context",
+                "mapping values are not allowed in this context",
             ),
-            (
-                "a: 1\nb: \u{7}\n",
-                2,
-                "invalid YAML: control characters are not allowed",
-            ),
+            ("a: 1\nb: \u{7}\n", 2, "control characters are not allowed"),
             (
                 "a:\n  b: !!bool yes\n",
                 2,
-                "invalid YAML: a.b: invalid value: string \"yes\", expected a boolean",
+                "a.b: invalid value: string \"yes\", expected a boolean",
             ),
             (
                 "a: 18446744073709551616\n",
                 1,
-                "invalid YAML: a: invalid type: integer `18446744073709551616` as u128, expected any YAML value",
+                "a: invalid type: integer `18446744073709551616` as u128, expected any YAML value",
             ),
         ] {
-            assert_eq!(error(text), (line, message.to_string()), "{text:?}");
+            assert_eq!(error(text), (line, invalid(message)), "{text:?}");
             same_as_serde_yaml(text);
         }
     }
@@ -814,13 +794,83 @@ mod tests {
         let text = "a: 'x\u{2028}y\u{85}z'\nb: |\n  text\nc:\n  - &i\n    k: 1\n  - *i\n";
         let (v, positions) = read(text, 1000, true).unwrap();
         assert_eq!(v, serde_yaml::from_str::<Value>(text).unwrap());
-        let root = positions.unwrap();
-        let root = root.root();
-        assert_eq!(root.entry("b").unwrap().0, 2);
+        let positions = positions.unwrap();
+        let root = positions.root();
+        assert!(root.matches(&v));
         // A block scalar starts at its header, an anchored node at its anchor.
-        assert_eq!(root.entry("b").unwrap().1.line(), 2);
-        let items = root.entry("c").unwrap().1;
+        assert_eq!(root.entry(1).unwrap().0, 2);
+        assert_eq!(root.entry(1).unwrap().1.line(), 2);
+        let items = root.entry(2).unwrap().1;
         assert_eq!(items.item(0).unwrap().line(), 5);
-        assert_eq!(items.item(1).unwrap().entry("k").unwrap().0, 6);
+        // An alias points at the anchored node, so its lines are the anchor's.
+        assert_eq!(items.item(1).unwrap().entry(0).unwrap().0, 6);
+        assert!(items.item(2).is_none() && root.entry(3).is_none());
+        assert!(!root.matches(&value("a: 1\nb: 2\nc: [1, 2]\n")));
+    }
+
+    #[test]
+    fn entries_are_found_by_their_place_whatever_their_keys() {
+        let positions = positions("a: 1\nb: 2\n'1': 3\n1: 4\n? [x]\n: 5\n");
+        let root = positions.root();
+        let lines: Vec<_> = (0..5).map(|i| root.entry(i).unwrap().0).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5]);
+        assert_eq!(root.entry(4).unwrap().1.line(), 6);
+    }
+
+    #[test]
+    fn raising_max_bytes_raises_the_node_limit_in_proportion() {
+        let default = crate::load::DEFAULT_MAX_BYTES;
+        assert_eq!(max_nodes(default), MAX_NODES);
+        assert_eq!(max_nodes(1), MAX_NODES);
+        assert_eq!(max_nodes(4 * default), 4 * MAX_NODES);
+        // No overflow at the top of the range.
+        assert!(max_nodes(u64::MAX) > 4 * MAX_NODES);
+    }
+
+    fn limit(text: &str) -> (usize, String) {
+        let e = read(text, MAX_NODES, false).unwrap_err();
+        assert!(e.limit, "{e:?}");
+        (e.line, e.message)
+    }
+
+    #[test]
+    fn depth_bound_is_exact_and_counts_aliases_expanded() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(read(&nested(MAX_DEPTH), MAX_NODES, false).is_ok());
+        assert_eq!(limit(&nested(MAX_DEPTH + 1)), (1, too_deep()));
+        // 60 levels, aliased 60 levels down: 120 once expanded.
+        let sixty = nested(60);
+        let text = format!("a: &a {sixty}\nb: {}*a{}\n", "[".repeat(59), "]".repeat(59));
+        assert_eq!(limit(&text), (2, too_deep()));
+    }
+
+    #[test]
+    fn aliases_count_at_their_expanded_size_before_the_copy() {
+        // 1,000 items aliased 200 times: 200,000 nodes, within the bound; 300 times is not.
+        let doc = |uses: usize| {
+            let items = vec!["x"; 999].join(", ");
+            format!("a: &a [{items}]\nb: [{}]\n", vec!["*a"; uses].join(", "))
+        };
+        assert!(read(&doc(200), MAX_NODES, false).is_ok());
+        let (line, message) = limit(&doc(300));
+        assert!(
+            message.ends_with("(an alias bomb?)") && line == 2,
+            "{message}"
+        );
+        let (_, message) = limit(&"- x\n".repeat(MAX_NODES as usize));
+        assert!(
+            message.contains("(--max-bytes raises this limit too)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn tags_count_after_prefix_expansion() {
+        assert!(read("a: !!str 1\nb: !custom x\n", MAX_NODES, false).is_ok());
+        let prefix = "p".repeat(MAX_TAG_BYTES);
+        let text = format!("%TAG !e! tag:x,2000:{prefix}\n---\na: 1\nb: [!e!x 1, 2]\n");
+        let (line, message) = limit(&text);
+        assert!(message.contains("(a tag bomb?)") && line == 4, "{message}");
+        assert!(!read("a: *x\n", MAX_NODES, false).unwrap_err().limit);
     }
 }

@@ -285,7 +285,7 @@ impl SectionCache {
 /// section path does not answer for, and every error, take the whole parse.
 pub fn parse(source: &Source, options: &LoadOptions, cache: &SectionCache) -> Result<Document> {
     if !options.lines {
-        let max_nodes = crate::limits::max_nodes(options.max_bytes);
+        let max_nodes = crate::reader::max_nodes(options.max_bytes);
         if let Some(value) = cache.read(&source.text, max_nodes) {
             return document_from_value(source, options, value, None);
         }
@@ -299,7 +299,7 @@ pub fn manifest(source: &Source, options: &LoadOptions, cache: &SectionCache) ->
     if options.lines {
         return None;
     }
-    cache.manifest(&source.text, crate::limits::max_nodes(options.max_bytes))
+    cache.manifest(&source.text, crate::reader::max_nodes(options.max_bytes))
 }
 
 /// One section parsed alone: its one entry, `None` unless it is a mapping of exactly one
@@ -604,7 +604,7 @@ mod tests {
     #[test]
     fn reuses_unchanged_sections_and_counts_them() {
         let cache = SectionCache::new();
-        let max = crate::limits::MAX_NODES;
+        let max = crate::reader::MAX_NODES;
         let v1 = "app:\n  id: a\nmodules:\n  x: 1\n";
         let v2 = "app:\n  id: a\nmodules:\n  x: 2\n";
         for text in [v1, v2, v1] {

@@ -42,7 +42,7 @@ fn check_tree(dir: &Path, only_yaml: bool) -> (usize, usize) {
             };
             files += 1;
             reader_agrees(&s);
-            let max = roa_diff::limits::max_nodes(roa_diff::load::DEFAULT_MAX_BYTES);
+            let max = roa_diff::reader::max_nodes(roa_diff::load::DEFAULT_MAX_BYTES);
             if roa_diff::reader::read(&s.text, max, true).is_ok() {
                 answered += 1;
             }

@@ -18,7 +18,7 @@ use roa_diff::sections::SectionCache;
 use serde_yaml::Value;
 
 fn max_nodes() -> u64 {
-    roa_diff::limits::max_nodes(roa_diff::load::DEFAULT_MAX_BYTES)
+    roa_diff::reader::max_nodes(roa_diff::load::DEFAULT_MAX_BYTES)
 }
 
 fn options() -> LoadOptions {

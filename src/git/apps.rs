@@ -85,10 +85,10 @@ pub fn as_forge_manifest(loaded: Result<Loaded>, text: Option<String>) -> Option
 /// perhaps on a limit: it is parsed only within the default limits (nesting, nodes, aliases),
 /// and a text over them counts as meant for a manifest, so its load error stands.
 fn raw_app_id(text: &str) -> Option<String> {
-    let max_nodes = crate::limits::max_nodes(DEFAULT_MAX_BYTES.max(text.len() as u64));
+    let max_nodes = crate::reader::max_nodes(DEFAULT_MAX_BYTES.max(text.len() as u64));
     let value = match crate::reader::read(text, max_nodes, false) {
         Ok((value, _)) => value,
-        Err(e) if crate::limits::is_limit(&e.message) => return Some(String::new()),
+        Err(e) if e.limit => return Some(String::new()),
         Err(_) => return None,
     };
     let id = value.get("app")?.get("id")?.as_str()?;
