@@ -17,7 +17,9 @@ use crate::git::{
     newest_tag, open_repo, resolve_commit, resolve_revisions, RevisionArgs, Snapshot, SHALLOW_HINT,
 };
 use crate::load::LoadOptions;
-use crate::policy::{apps_policy_trips, fail_on_text, FailOn, Policy, EXIT_OK, EXIT_POLICY};
+use crate::policy::{
+    apps_policy_trips, fail_on_text, FailOn, Policy, DEFAULT_FAIL_ON, EXIT_OK, EXIT_POLICY,
+};
 use crate::report::apps::{render_human, AppsReport};
 use crate::report::human::HumanOptions;
 use crate::rules::Level;
@@ -137,6 +139,16 @@ pub fn hooks_dir(repo: &Repository) -> PathBuf {
 
 fn sh_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// `text` as one shell word: bare when no character of it means anything to a shell.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._/@%+=:,-".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        sh_quote(text)
+    }
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -474,18 +486,19 @@ fn pre_push(args: &PrePushArgs) -> Result<i32> {
             "{}",
             render_human(&report, &hook_human_options(&args.policy.fail_on))
         );
-        if apps_policy_trips(&report, &args.policy.fail_on) {
-            eprintln!(
-                "{}",
-                refusal(
-                    &format!("push {tag}"),
-                    &previous,
-                    &report,
-                    &args.policy.fail_on,
-                    &format!("{DEFAULT_FILE} of the pushed commit"),
-                    HookKind::PrePush,
-                )
-            );
+        let gate = Gate {
+            kind: HookKind::PrePush,
+            what: format!("push {tag}"),
+            base: previous.clone(),
+            // The accept file on disk, committed and tagged, becomes the pushed commit's.
+            accept_args: format!(
+                "--git {} {} --accept-from head",
+                shell_word(&previous),
+                shell_word(&head.label())
+            ),
+            then: format!("commit {DEFAULT_FILE}, tag that commit {tag} and push it again"),
+        };
+        if refused(&report, &args.policy.fail_on, &gate) {
             code = EXIT_POLICY;
         } else {
             eprintln!("roa-diff: {tag} passes (compared with {previous})");
@@ -527,21 +540,22 @@ fn pre_commit(args: &PreCommitArgs) -> Result<i32> {
         "{}",
         render_human(&report, &hook_human_options(&args.policy.fail_on))
     );
-    if apps_policy_trips(&report, &args.policy.fail_on) {
-        eprintln!(
-            "{}",
-            refusal(
-                "commit",
-                &base.label(),
-                &report,
-                &args.policy.fail_on,
-                DEFAULT_FILE,
-                HookKind::PreCommit,
-            )
-        );
-        return Ok(EXIT_POLICY);
-    }
-    Ok(EXIT_OK)
+    let gate = Gate {
+        kind: HookKind::PreCommit,
+        what: "commit".into(),
+        base: base.label(),
+        accept_args: match &args.base_tag {
+            // A BASE revision reads the accept file from there unless told otherwise.
+            Some(glob) => format!("--staged --base-tag {} --accept-from head", sh_quote(glob)),
+            None => "--git --staged".into(),
+        },
+        then: format!("`git add {DEFAULT_FILE}` and commit again"),
+    };
+    Ok(if refused(&report, &args.policy.fail_on, &gate) {
+        EXIT_POLICY
+    } else {
+        EXIT_OK
+    })
 }
 
 /// Every app of `base` against `head`, with the accept file applied; `None` when neither side
@@ -587,15 +601,31 @@ fn hook_human_options(fail_on: &[FailOn]) -> HumanOptions {
     }
 }
 
-/// The one line a refused commit or push ends with: what tripped, and the ways on.
-fn refusal(
-    what: &str,
-    base: &str,
-    report: &AppsReport,
-    fail_on: &[FailOn],
-    accept_in: &str,
+/// What a hook gates, and how a developer it refuses goes on: `roa-diff accept` redoing the
+/// hook's comparison with the accept file the hook will read, then what brings that file in.
+struct Gate {
     kind: HookKind,
-) -> String {
+    /// What is refused: `commit`, `push v2.0.0`.
+    what: String,
+    /// The revision compared with.
+    base: String,
+    /// The arguments after `roa-diff accept --reason "..."`, shell-quoted where needed.
+    accept_args: String,
+    /// What makes the hook see the appended entries.
+    then: String,
+}
+
+/// Prints the refusal line on stderr when the policy trips on `report`; whether it did.
+fn refused(report: &AppsReport, fail_on: &[FailOn], gate: &Gate) -> bool {
+    let trips = apps_policy_trips(report, fail_on);
+    if trips {
+        eprintln!("{}", refusal(report, fail_on, gate));
+    }
+    trips
+}
+
+/// The one line a refused commit or push ends with: what tripped, and the ways on.
+fn refusal(report: &AppsReport, fail_on: &[FailOn], gate: &Gate) -> String {
     let unaccepted = || {
         report
             .reports()
@@ -621,27 +651,61 @@ fn refusal(
         };
         why.push(format!("{level} ({})", rules.join(", ")));
     }
-    let roa_lost = fail_on.contains(&FailOn::RoaLost)
-        && report.reports().any(crate::report::roa_lost_unaccepted);
-    if roa_lost {
+    if fail_on.contains(&FailOn::RoaLost)
+        && report.reports().any(crate::report::roa_lost_unaccepted)
+    {
         why.push("Runs on Atlassian lost".to_string());
+    }
+    let mut blockers: Vec<&str> = Vec::new();
+    if fail_on.contains(&FailOn::Blocked) {
+        for blocker in report.reports().flat_map(|r| &r.blockers) {
+            if !blockers.contains(&blocker.code) {
+                blockers.push(blocker.code);
+            }
+        }
+    }
+    if !blockers.is_empty() {
+        why.push(format!("deploy blocked ({})", blockers.join(", ")));
     }
     if why.is_empty() {
         why.push(format!("trips --fail-on {}", fail_on_text(fail_on)));
     }
-    let mut ways = Vec::new();
-    match rules.first() {
-        Some(rule) => ways.push(format!(
-            "accept it with an entry in {accept_in} (see `roa-diff explain {rule}`)"
-        )),
-        None if roa_lost => ways.push(format!("accept it with `roa: lost` in {accept_in}")),
-        None => {}
+
+    let mut fixes = Vec::new();
+    if !blockers.is_empty() {
+        fixes.push(format!(
+            "fix the manifest (forge deploy refuses it: no accept entry can let it through; see `roa-diff explain {}`)",
+            blockers[0]
+        ));
     }
-    ways.push(format!("{} with {NO_VERIFY}", kind.git_command()));
+    // Offered only when `roa-diff accept` would append something, by the same test.
+    if !accept::findings(report.reports(), fail_on).is_empty() {
+        let review = match rules.first() {
+            Some(rule) => format!("review it (`roa-diff explain {rule}`), "),
+            None => String::new(),
+        };
+        let fail_on_arg = match fail_on_text(fail_on) {
+            text if text == DEFAULT_FAIL_ON => String::new(),
+            text => format!(" --fail-on {text}"),
+        };
+        fixes.push(format!(
+            "{review}accept it with `roa-diff accept --reason \"...\" {}{fail_on_arg}`, then {}",
+            gate.accept_args, gate.then
+        ));
+    }
+    // Git skips every hook of this kind with --no-verify, the pre-commit framework's too.
+    let escape = format!("{} with {NO_VERIFY}", gate.kind.git_command());
+    // Both fixes are needed when both are there: a blocker is not accepted away.
+    let ways = if fixes.is_empty() {
+        escape
+    } else {
+        format!("{}, or {escape}", fixes.join(" and "))
+    };
     format!(
-        "roa-diff: refusing to {what}: against {base}, {}; to go on, {}",
+        "roa-diff: refusing to {}: against {}, {}; to go on, {ways}",
+        gate.what,
+        gate.base,
         why.join(", "),
-        ways.join(", or ")
     )
 }
 
@@ -679,6 +743,15 @@ mod tests {
             "{commit}"
         );
         assert!(commit.contains("git commit --no-verify"), "{commit}");
+    }
+
+    #[test]
+    fn revisions_in_the_accept_command_stay_one_shell_word() {
+        assert_eq!(shell_word("v2.0.0"), "v2.0.0");
+        assert_eq!(shell_word("release/2026-12@x"), "release/2026-12@x");
+        assert_eq!(shell_word("v2;rm -rf ~"), "'v2;rm -rf ~'");
+        assert_eq!(shell_word("it's$HOME"), r"'it'\''s$HOME'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

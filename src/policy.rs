@@ -31,6 +31,9 @@ pub enum FailOn {
     Never,
 }
 
+/// `--fail-on` when not given.
+pub const DEFAULT_FAIL_ON: &str = "major,roa-lost,blocked";
+
 /// `--fail-on`, shared by the diff and the hooks.
 #[derive(Args, Debug, Clone)]
 pub struct Policy {
@@ -39,7 +42,7 @@ pub struct Policy {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "major,roa-lost,blocked"
+        default_value = DEFAULT_FAIL_ON
     )]
     pub fail_on: Vec<FailOn>,
 }

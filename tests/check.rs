@@ -201,12 +201,33 @@ fn every_format_exits_as_the_policy_says() {
     }
 }
 
+/// What docs/check.schema.json finds wrong with a document `check --format json` printed.
+fn schema_errors(v: &Value) -> Vec<String> {
+    let schema = std::fs::read_to_string(common::root().join("docs/check.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    validator
+        .iter_errors(v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
 #[test]
 fn json_names_each_reason_with_the_way_to_qualify() {
     let r = two_apps("check-json");
     r.write("blocked/manifest.yml", BLOCKED);
     let (code, v) = r.json(&["check"]);
     assert_eq!(code, 1);
+    assert_eq!(schema_errors(&v), Vec::<String>::new());
+    // Passing, and one manifest named by revision: the same schema.
+    let (code, passing) = r.json(&["check", "--fail-on", "never"]);
+    assert_eq!((code, &passing["fails"]), (0, &Value::Bool(false)));
+    assert_eq!(schema_errors(&passing), Vec::<String>::new());
+    let (code, by_rev) = r.json(&["check", "HEAD:apps/ok/manifest.yml"]);
+    assert_eq!(
+        (code, &by_rev["manifests"][0]["source"]),
+        (0, &Value::from("HEAD:apps/ok/manifest.yml"))
+    );
+    assert_eq!(schema_errors(&by_rev), Vec::<String>::new());
     assert_eq!(v["schema_version"], 2);
     assert_eq!(v["command"], "check");
     assert_eq!(v["fails"], true);

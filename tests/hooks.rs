@@ -47,6 +47,29 @@ fn last_line(o: &Output) -> String {
         .to_string()
 }
 
+/// Runs the `roa-diff accept ...` command a refusal line names, exactly as written there
+/// (through `sh`, with this build first on PATH), with `"..."` replaced by a reason.
+fn run_suggested_accept(r: &Repo, line: &str) -> Output {
+    let start = line
+        .find("`roa-diff accept ")
+        .unwrap_or_else(|| panic!("no accept command: {line}"));
+    let rest = &line[start + 1..];
+    let command = &rest[..rest.find('`').unwrap()];
+    let command = command.replacen("\"...\"", "'Reviewed in SEC-9'", 1);
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", &command]).current_dir(&r.dir);
+    r.env(&mut cmd);
+    let o = cmd.env("PATH", path).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{command}: {}", text(&o.stderr));
+    o
+}
+
 #[test]
 fn a_push_is_gated_on_the_remote_ref_it_updates() {
     let r = released("remote-ref");
@@ -65,7 +88,10 @@ fn a_push_is_gated_on_the_remote_ref_it_updates() {
         "{line}"
     );
     assert!(
-        line.contains("see `roa-diff explain remote-added`")
+        line.contains("review it (`roa-diff explain remote-added`)")
+            && line.contains(
+                "`roa-diff accept --reason \"...\" --git v1.0.0 HEAD --accept-from head`"
+            )
             && line.ends_with("or push with --no-verify"),
         "{line}"
     );
@@ -136,7 +162,7 @@ fn a_refused_commit_says_how_to_go_on_in_one_line() {
     let line = last_line(&o);
     assert_eq!(
         line,
-        "roa-diff: refusing to commit: against HEAD, major update (remote-added), Runs on Atlassian lost; to go on, accept it with an entry in .roa-diff.yml (see `roa-diff explain remote-added`), or commit with --no-verify"
+        "roa-diff: refusing to commit: against HEAD, major update (remote-added), Runs on Atlassian lost; to go on, review it (`roa-diff explain remote-added`), accept it with `roa-diff accept --reason \"...\" --git --staged`, then `git add .roa-diff.yml` and commit again, or commit with --no-verify"
     );
     // The report above it gives the refused change's fingerprint, for the accept entry.
     let report = format!("{}{}", text(&o.stdout), text(&o.stderr));
@@ -147,13 +173,105 @@ fn a_refused_commit_says_how_to_go_on_in_one_line() {
             .is_some_and(|f| f.len() == 32)),
         "{report}"
     );
-    // The working tree's accept file is the committer's own: it counts.
-    r.write(
-        ".roa-diff.yml",
-        "accept:\n  - rule: remote-added\n    path: remotes[key=backend]\n    reason: Approved\n  - roa: lost\n    reason: Approved\n",
+    // The command it names accepts exactly what was refused, in the working tree's accept
+    // file, which is the committer's own: it counts.
+    run_suggested_accept(&r, &line);
+    let accepted = std::fs::read_to_string(r.dir.join(".roa-diff.yml")).unwrap();
+    assert!(
+        accepted.contains("rule: remote-added") && accepted.contains("roa: lost"),
+        "{accepted}"
     );
+    r.git(&["add", ".roa-diff.yml"]);
     let o = r.git_in(&r.dir, &["commit", "-q", "-m", "major"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn a_refused_push_names_the_accept_command_that_lets_it_through() {
+    let r = released("push-accept");
+    r.write("manifest.yml", &major("app"));
+    r.commit("billing backend");
+    r.git(&["tag", "v2.0.0"]);
+    let o = push(&r, &["origin", "v2.0.0"]);
+    assert!(!o.status.success());
+    let line = last_line(&o);
+    assert!(
+        line.ends_with(", accept it with `roa-diff accept --reason \"...\" --git v1.0.0 v2.0.0 --accept-from head`, then commit .roa-diff.yml, tag that commit v2.0.0 and push it again, or push with --no-verify"),
+        "{line}"
+    );
+    run_suggested_accept(&r, &line);
+    r.commit("accept the reviewed changes");
+    r.git(&["tag", "-f", "v2.0.0"]);
+    let o = push(&r, &["origin", "v2.0.0"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(remote_has(&r, "v2.0.0"));
+}
+
+#[test]
+fn a_refusal_repeats_the_hooks_base_tag_and_policy_in_the_accept_command() {
+    let r = Repo::new("commit-policy");
+    r.write("manifest.yml", &v1("app"));
+    r.commit("first");
+    r.git(&["tag", "v1.0.0"]);
+    let o = r.run(&[
+        "hook",
+        "install",
+        "--kind",
+        "pre-commit",
+        "--base-tag",
+        "v*",
+        "--fail-on",
+        "any",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // A minor change: only `--fail-on any` refuses it, so accept must be told the same.
+    r.write("manifest.yml", &common::minor("app"));
+    r.git(&["add", "manifest.yml"]);
+    let o = r.git_in(&r.dir, &["commit", "-q", "-m", "minor"]);
+    assert!(!o.status.success());
+    let line = last_line(&o);
+    assert!(
+        line.contains("against v1.0.0, change (")
+            && line.contains(
+                "`roa-diff accept --reason \"...\" --staged --base-tag 'v*' --accept-from head --fail-on any`"
+            ),
+        "{line}"
+    );
+    run_suggested_accept(&r, &line);
+    r.git(&["add", ".roa-diff.yml"]);
+    let o = r.git_in(&r.dir, &["commit", "-q", "-m", "minor"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn a_deploy_blocker_refusal_offers_no_accept_command() {
+    let with_analytics = |manifest: String| {
+        manifest.replacen("permissions:\n", "permissions:\n  external:\n    fetch:\n      client:\n        - address: https://tracker.example.com\n          category: analytics\n          inScopeEUD: false\n", 1)
+    };
+    let r = Repo::new("commit-blocker");
+    // Committed before the hook: every later commit still carries the blocker.
+    r.write("manifest.yml", &with_analytics(v1("app")));
+    r.commit("first");
+    let o = r.run(&["hook", "install", "--kind", "pre-commit"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    r.write("manifest.yml", &with_analytics(common::minor("app")));
+    r.git(&["add", "manifest.yml"]);
+    let o = r.git_in(&r.dir, &["commit", "-q", "-m", "minor"]);
+    assert!(!o.status.success());
+    assert_eq!(
+        last_line(&o),
+        "roa-diff: refusing to commit: against HEAD, deploy blocked (ANALYTICS_DOMAIN_NOT_ALLOWED); to go on, fix the manifest (forge deploy refuses it: no accept entry can let it through; see `roa-diff explain ANALYTICS_DOMAIN_NOT_ALLOWED`), or commit with --no-verify"
+    );
+    // A major change as well: both are needed, accepting alone would not do.
+    r.write("manifest.yml", &with_analytics(major("app")));
+    r.git(&["add", "manifest.yml"]);
+    let o = r.git_in(&r.dir, &["commit", "-q", "-m", "major"]);
+    let line = last_line(&o);
+    assert!(
+        line.contains("deploy blocked (ANALYTICS_DOMAIN_NOT_ALLOWED); to go on, fix the manifest (")
+            && line.contains(") and review it (`roa-diff explain remote-added`), accept it with `roa-diff accept --reason \"...\" --git --staged`"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -1,13 +1,18 @@
 //! docs/output.schema.json describes what `--format json` really prints: every fixture case's
-//! output, and output with accepted changes, must validate; broken output must not.
+//! output, and output with accepted changes, must validate; broken output must not. Likewise
+//! docs/check.schema.json for `roa-diff check --format json`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use roa_diff::load::{read_file, LoadOptions, DEFAULT_MAX_BYTES};
+use roa_diff::policy::{fail_on_text, policy_trips, FailOn};
+use roa_diff::report::check::{to_json_value as check_json, CheckReport};
 use roa_diff::report::{compare, json};
 use roa_diff::rules::RULES;
 use serde_json::Value;
+
+mod common;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -183,4 +188,206 @@ fn schema_lists_exactly_the_catalogue_rule_ids() {
         .collect();
     let catalogue: Vec<&str> = RULES.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(listed, catalogue);
+}
+
+fn check_schema() -> Value {
+    let text = std::fs::read_to_string(root().join("docs/check.schema.json")).unwrap();
+    serde_json::from_str(&text).expect("docs/check.schema.json is JSON")
+}
+
+fn check_validator() -> jsonschema::Validator {
+    jsonschema::validator_for(&check_schema())
+        .expect("the check schema compiles without remote refs")
+}
+
+/// The `check --format json` document for these manifests, as `roa-diff check` builds it;
+/// `None` when one cannot be read (check exits 2 then, with no document).
+fn check_document(paths: &[PathBuf], fail_on: &[FailOn]) -> Option<Value> {
+    let mut reports = Vec::new();
+    for path in paths {
+        let source = read_file(path, 16 << 20).ok()?;
+        reports.push(compare(None, &source, &LoadOptions::default()).ok()?);
+    }
+    Some(check_json(&CheckReport {
+        failing: reports.iter().map(|r| policy_trips(r, fail_on)).collect(),
+        reports,
+        fail_on: fail_on_text(fail_on),
+    }))
+}
+
+#[test]
+fn check_output_of_every_fixture_and_corpus_manifest_validates() {
+    let validator = check_validator();
+    let mut files: Vec<PathBuf> = case_dirs().iter().map(|d| d.join("new.yml")).collect();
+    files.push(root().join("testdata/examples/v1.yml"));
+    files.push(root().join("testdata/examples/v2.yml"));
+    match common::corpus_dir() {
+        Some(dir) => {
+            let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
+            let mut lines = index.lines();
+            let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+            let file = header.iter().position(|h| *h == "file").unwrap();
+            files.extend(lines.filter_map(|l| Some(dir.join(l.split('\t').nth(file)?))));
+        }
+        None => println!("note: ../shared/corpus/INDEX.tsv not found; corpus manifests left out"),
+    }
+    let default_policy = [FailOn::Ineligible, FailOn::Blocked];
+    let (mut checked, mut blocked, mut ineligible, mut warned) = (0, 0, 0, 0);
+    let mut failures = Vec::new();
+    for path in &files {
+        let Some(doc) = check_document(std::slice::from_ref(path), &default_policy) else {
+            continue;
+        };
+        let manifest = &doc["manifests"][0];
+        blocked += usize::from(manifest["blocked"] == true);
+        ineligible += usize::from(manifest["eligible"] == false);
+        warned += usize::from(manifest["warnings"] != serde_json::json!([]));
+        for e in errors(&validator, &doc) {
+            failures.push(format!("{}: {e}", path.display()));
+        }
+        checked += 1;
+    }
+    // Several manifests in one document, and a policy that never fails.
+    for policy in [&default_policy[..], &[FailOn::Never]] {
+        let doc = check_document(&files[..20], policy).expect("the first fixtures read");
+        assert_eq!(doc["manifests"].as_array().unwrap().len(), 20);
+        for e in errors(&validator, &doc) {
+            failures.push(format!("20 manifests, --fail-on {policy:?}: {e}"));
+        }
+    }
+    println!("check documents validated: {checked} manifests ({blocked} blocked, {ineligible} not eligible, {warned} with warnings)");
+    assert!(checked > 50, "only {checked} manifests produced a document");
+    // The schema's conditional parts are exercised, not only the plain ones.
+    assert!(
+        blocked > 0 && ineligible > 0 && warned > 0,
+        "{blocked} {ineligible} {warned}"
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn check_schema_rejects_documents_that_break_the_contract() {
+    let validator = check_validator();
+    let good = check_document(
+        &[
+            root().join("testdata/examples/v2.yml"),
+            root().join("testdata/cases/blocker-analytics-domain-not-allowed/new.yml"),
+        ],
+        &[FailOn::Ineligible, FailOn::Blocked],
+    )
+    .unwrap();
+    assert_eq!(errors(&validator, &good), Vec::<String>::new());
+    assert_eq!(good["manifests"][1]["blocked"], true, "{good}");
+    assert_eq!(good["manifests"][0]["eligible"], false, "{good}");
+
+    let broken = |edit: &dyn Fn(&mut Value)| {
+        let mut doc = good.clone();
+        edit(&mut doc);
+        doc
+    };
+    let documents = [
+        (
+            "the diff's document",
+            json::to_value(
+                &compare(
+                    None,
+                    &read_file(&root().join("testdata/examples/v2.yml"), DEFAULT_MAX_BYTES)
+                        .unwrap(),
+                    &LoadOptions::default(),
+                )
+                .unwrap(),
+            ),
+        ),
+        ("another command", broken(&|d| d["command"] = "diff".into())),
+        (
+            "another version",
+            broken(&|d| d["schema_version"] = 3.into()),
+        ),
+        (
+            "no manifests",
+            broken(&|d| d["manifests"] = serde_json::json!([])),
+        ),
+        (
+            "a missing field",
+            broken(&|d| {
+                d["manifests"][0].as_object_mut().unwrap().remove("fails");
+            }),
+        ),
+        (
+            "an extra field",
+            broken(&|d| d["manifests"][0]["surprise"] = true.into()),
+        ),
+        (
+            "an unknown reason code",
+            broken(&|d| d["manifests"][0]["roa_reasons"][0]["code"] = "HAS_MADE_UP".into()),
+        ),
+        (
+            "a reason without the way to qualify",
+            broken(&|d| d["manifests"][0]["roa_reasons"][0]["how_to_qualify"] = "".into()),
+        ),
+        (
+            "line 0",
+            broken(&|d| d["manifests"][1]["blockers"][0]["line"] = 0.into()),
+        ),
+        (
+            "an unknown blocker code",
+            broken(&|d| d["manifests"][1]["blockers"][0]["code"] = "MADE_UP".into()),
+        ),
+        (
+            "eligible with reasons",
+            broken(&|d| d["manifests"][0]["eligible"] = true.into()),
+        ),
+        (
+            "blocked without blockers",
+            broken(&|d| d["manifests"][0]["blocked"] = true.into()),
+        ),
+        (
+            "not blocked with blockers",
+            broken(&|d| d["manifests"][1]["blocked"] = false.into()),
+        ),
+        (
+            "failing with no failing manifest",
+            broken(&|d| {
+                d["manifests"][0]["fails"] = false.into();
+                d["manifests"][1]["fails"] = false.into();
+            }),
+        ),
+        (
+            "passing with a failing manifest",
+            broken(&|d| d["fails"] = false.into()),
+        ),
+    ];
+    for (what, doc) in documents {
+        assert!(!validator.is_valid(&doc), "{what} validates");
+    }
+}
+
+#[test]
+fn check_schema_lists_exactly_the_reason_and_blocker_codes() {
+    let check = check_schema();
+    let listed = |def: &str| -> Vec<String> {
+        check["$defs"][def]["properties"]["code"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let reasons: Vec<&str> = roa_diff::roa::REASON_CODES.iter().map(|c| c.code).collect();
+    assert_eq!(listed("reason"), reasons);
+    let blockers: Vec<&str> = roa_diff::blockers::BLOCKER_CODES
+        .iter()
+        .map(|b| b.code)
+        .collect();
+    assert_eq!(listed("blocker"), blockers);
+    // The same lists as the diff's document (which has the reasons under `side`).
+    let output = schema();
+    assert_eq!(
+        output["$defs"]["blocker"]["properties"]["code"]["enum"],
+        check["$defs"]["blocker"]["properties"]["code"]["enum"]
+    );
+    assert_eq!(
+        output["$defs"]["side"]["properties"]["roa_reasons"]["items"]["properties"]["code"]["enum"],
+        check["$defs"]["reason"]["properties"]["code"]["enum"]
+    );
 }

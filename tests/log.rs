@@ -473,3 +473,87 @@ fn a_shallow_clone_stops_with_the_fetch_hint_instead_of_a_first_release() {
     let o = r.run(&["log"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
+
+/// roa-diff's one line on stderr, with nothing on stdout.
+fn only_error_line(o: &std::process::Output, what: &str) -> String {
+    assert_eq!(o.status.code(), Some(2), "{what}: {}", text(&o.stdout));
+    assert_eq!(text(&o.stdout), "", "{what}");
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{what}: {err}");
+    err.trim_end().to_string()
+}
+
+#[test]
+fn a_bad_revision_gets_the_same_error_and_hint_as_the_diff() {
+    let r = Repo::new("log-bad-revision");
+    r.write("manifest.yml", &v1("a"));
+    r.commit("first");
+    r.git(&["tag", "v1.0.0"]);
+    r.write("manifest.yml", &major("a"));
+    r.commit("second");
+    let diff = only_error_line(&r.run(&["--git", "v1.0.1"]), "--git v1.0.1");
+    assert_eq!(
+        diff,
+        "roa-diff: error: v1.0.1: unknown revision `v1.0.1` (did you mean `v1.0.0`?); if it is a tag or branch on the remote, fetch it first (git fetch origin v1.0.1 or git fetch --tags)"
+    );
+    // Wherever the revision stands in log's arguments, and in either format.
+    for args in [
+        &["log", "v1.0.1"][..],
+        &["log", "v1.0.1..HEAD"],
+        &["log", "HEAD~1..v1.0.1"],
+        &["log", "v1.0.1.."],
+        &["log", "v1.0.1", "--format", "json"],
+        &["log", "v1.0.1..HEAD", "--releases", "v*"],
+    ] {
+        assert_eq!(
+            only_error_line(&r.run(args), &format!("{args:?}")),
+            diff,
+            "{args:?}"
+        );
+    }
+    // Nothing close to guess from: the fetch hint alone, as the diff gives it.
+    let diff = only_error_line(&r.run(&["--git", "release-candidate"]), "--git");
+    assert!(!diff.contains("did you mean"), "{diff}");
+    assert_eq!(
+        only_error_line(&r.run(&["log", "release-candidate"]), "log"),
+        diff
+    );
+
+    // Three dots: no `.HEAD` to fetch, but the two-dot range that lists those commits.
+    assert_eq!(
+        only_error_line(&r.run(&["log", "v1.0.0...HEAD"]), "three dots"),
+        "roa-diff: error: v1.0.0...HEAD: roa-diff log takes REV or BASE..HEAD, not three dots: v1.0.0..HEAD lists the commits of HEAD that v1.0.0 does not have"
+    );
+
+    // A shallow clone without the tag: the shallow hint, as the diff gives it.
+    let shallow = r.root.join("shallow");
+    let url = format!("file://{}", r.dir.display());
+    let o = r.git_in(
+        &r.root,
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-tags",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let diff = only_error_line(
+        &r.run_in(&shallow, &["--git", "v1.0.0"], ""),
+        "shallow --git",
+    );
+    assert!(
+        diff.contains("this is a shallow clone: fetch the full history"),
+        "{diff}"
+    );
+    assert_eq!(
+        only_error_line(
+            &r.run_in(&shallow, &["log", "v1.0.0..HEAD"], ""),
+            "shallow log"
+        ),
+        diff
+    );
+}

@@ -435,6 +435,14 @@ pub fn first_parent_commits<'r>(
     let fail = |e: git2::Error| Error::new(range, e.message().to_string());
     let mut walk = repo.revwalk().map_err(fail)?;
     walk.simplify_first_parent().map_err(fail)?;
+    // Split at `..` the three dots would leave `.HEAD` to resolve, a revision nobody typed.
+    if let Some((base, head)) = range.split_once("...") {
+        let (base, head) = (or_head(base), or_head(head));
+        return Err(Error::new(
+            range,
+            format!("roa-diff log takes REV or BASE..HEAD, not three dots: {base}..{head} lists the commits of {head} that {base} does not have"),
+        ));
+    }
     match range.split_once("..") {
         Some((base, head)) => {
             walk.push(resolve_commit(repo, &or_head(head))?)
