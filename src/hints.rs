@@ -148,8 +148,9 @@ fn looks_like_manifest(text: &str) -> bool {
     {
         return true;
     }
-    // The file loaded already (within the input limits), so this parse is bounded.
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+    // The text loaded already, within the limits it was read with: reading it again costs what
+    // that did, so no tighter node limit is needed here (a tighter one could refuse it).
+    match crate::reader::read(text, u64::MAX, false).map(|(value, _)| value) {
         Ok(serde_yaml::Value::Mapping(map)) => {
             map.contains_key("app") || map.contains_key("modules")
         }
