@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks behind docs/performance.md: issue 6, targets 1, 2 and 3. Not part of CI (timings
-# belong in benchmarks, never in tests). Each target is a ratio of two commands timed in the
-# same hyperfine run, so machine speed cancels out; a noisy machine still widens the spread,
-# which the summary prints.
+# Benchmarks behind docs/performance.md: issue 6, targets 1, 2 and 3, and the peak memory of
+# --format sarif (docs/security.md). Not part of CI (timings belong in benchmarks, never in
+# tests). Each target is a ratio of two commands timed in the same hyperfine run, so machine
+# speed cancels out; a noisy machine still widens the spread, which the summary prints.
 #
 # Needs hyperfine (`apt-get install -y hyperfine`), git, python3 and GNU time (/usr/bin/time).
 # Usage: benches/run.sh            results and summary in target/bench/
@@ -84,6 +84,23 @@ for run in 1 2 3; do
             diff-10x) cmd=("$ROA" "$x/old.yml" "$x/new.yml" --format json --fail-on never --max-bytes 1000000000) ;;
         esac
         /usr/bin/time -f "$case %M" -a -o "$OUT/memory.txt" "${cmd[@]}" >/dev/null
+    done
+done
+
+# SARIF memory (docs/security.md): a 3.2 MB manifest of 240,000 added scopes, inside the default
+# --max-bytes and node limits, is a report of 240,000 changes. `--format sarif` must peak within
+# 2x of `--format json` on it; as a serde_json::Value tree it peaked at 12x (2.9 GB).
+s=$OUT/scopes
+mkdir -p "$s"
+printf 'app:\n  id: ari:cloud:ecosystem::app/hostile\n' >"$s/old.yml"
+{
+    printf 'permissions:\n  scopes:\n'
+    seq 0 239999 | sed 's/^/    - s/'
+} >"$s/new.yml"
+for run in 1 2 3; do
+    for format in json sarif; do
+        /usr/bin/time -f "scopes-$format %M" -a -o "$OUT/memory.txt" \
+            "$ROA" "$s/old.yml" "$s/new.yml" --format "$format" --fail-on never >/dev/null
     done
 done
 

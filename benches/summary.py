@@ -95,6 +95,14 @@ def main(out):
         if case.startswith("parse"):
             verdict = ""
         print(f"| {case} | {peaks[case]} | {size(data)} B | {ratio:.1f}x | {limit} | {verdict} |")
+    if "scopes-json" in peaks and "scopes-sarif" in peaks:
+        ratio = peaks["scopes-sarif"] / peaks["scopes-json"]
+        print()
+        print("| peak memory, 240,000 added scopes (max RSS) | KiB | ratio to json | limit | |")
+        print("|---|---|---|---|---|")
+        print(f"| scopes-json | {peaks['scopes-json']} | 1.00x | (baseline) | |")
+        verdict = "met" if ratio <= 2 else "NOT met"
+        print(f"| scopes-sarif | {peaks['scopes-sarif']} | {ratio:.2f}x | <= 2x | {verdict} |")
     if "roa-log" in peaks and "git-log" in peaks:
         print()
         print("| peak memory, target 3 (max RSS) | KiB | ratio to `git log -p` |")

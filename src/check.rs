@@ -135,22 +135,25 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let md_options = MarkdownOptions {
         rules_url: args.rules_url.clone(),
     };
-    let text = match args.format {
-        Format::Human => render::human(
+    let write_stdout = crate::cli::write_stdout;
+    match args.format {
+        Format::Human => write_stdout(&render::human(
             &check,
             &HumanOptions {
                 color: crate::cli::use_color(args.color),
                 ..HumanOptions::default()
             },
-        ),
-        Format::Json => render::json(&check),
-        Format::Markdown => render::markdown(&check),
-        Format::Sarif => render::sarif(&check, &md_options),
+        )),
+        Format::Json => write_stdout(&render::json(&check)),
+        Format::Markdown => write_stdout(&render::markdown(&check)),
+        // Streamed, as the diff's SARIF is.
+        Format::Sarif => {
+            crate::cli::write_stdout_with(|out| render::write_sarif(out, &check, &md_options))
+        }
         Format::Github => {
             crate::cli::append_step_summary(&render::markdown(&check))?;
-            render::github(&check)
+            write_stdout(&render::github(&check));
         }
-    };
-    crate::cli::write_stdout(&text);
+    }
     Ok(if check.fails() { EXIT_POLICY } else { EXIT_OK })
 }

@@ -260,31 +260,33 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
         return Ok(EXIT_ERROR);
     };
     let md_options = args.markdown_options();
-    let text = match &outcome {
+    // SARIF is streamed: as one document it took several times the report's memory.
+    match &outcome {
         Outcome::One(report) => match args.format {
-            Format::Json => json::render(report),
-            Format::Markdown => markdown::render(report, &md_options),
-            Format::Sarif => sarif::render(report, &md_options),
+            Format::Json => write_stdout(&json::render(report)),
+            Format::Markdown => write_stdout(&markdown::render(report, &md_options)),
+            Format::Sarif => {
+                write_stdout_with(|out| sarif::write(out, &[report.as_ref()], &md_options))
+            }
             Format::Github => {
                 append_step_summary(&markdown::render(report, &md_options))?;
-                github::render(report)
+                write_stdout(&github::render(report));
             }
-            Format::Human => human::render(report, &args.human_options()),
+            Format::Human => write_stdout(&human::render(report, &args.human_options())),
         },
         Outcome::Apps(report) => match args.format {
-            Format::Json => apps::render_json(report),
-            Format::Human => apps::render_human(report, &args.human_options()),
-            Format::Markdown => apps::render_markdown(report, &md_options),
-            Format::Sarif => {
-                sarif::render_all(&report.reports().cloned().collect::<Vec<_>>(), &md_options)
-            }
+            Format::Json => write_stdout(&apps::render_json(report)),
+            Format::Human => write_stdout(&apps::render_human(report, &args.human_options())),
+            Format::Markdown => write_stdout(&apps::render_markdown(report, &md_options)),
+            Format::Sarif => write_stdout_with(|out| {
+                sarif::write(out, &report.reports().collect::<Vec<_>>(), &md_options)
+            }),
             Format::Github => {
                 append_step_summary(&apps::render_markdown(report, &md_options))?;
-                report.reports().map(github::render).collect()
+                write_stdout(&report.reports().map(github::render).collect::<String>());
             }
         },
-    };
-    write_stdout(&text);
+    }
     if !outcome.trips(&args.policy.fail_on) {
         return Ok(EXIT_OK);
     }
@@ -497,8 +499,14 @@ fn accept_expected(args: &DiffArgs) -> bool {
 
 /// Writes to stdout; a closed pipe (`roa-diff ... | head`) is not an error worth a panic.
 pub fn write_stdout(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
+    write_stdout_with(|out| out.write_all(text.as_bytes()));
+}
+
+/// Lets `write` write to stdout through a buffer, for output written as it is built; as in
+/// [`write_stdout`], a write error (a closed pipe) only ends the output.
+pub fn write_stdout_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let _ = write(&mut out);
     let _ = out.flush();
 }
 

@@ -471,3 +471,54 @@ fn hostile_accept_reason_is_escaped_in_every_format() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the binary from the repository root (the golden files hold relative paths) and
+/// compares its stdout with `testdata/sarif/GOLDEN` byte for byte, naming the first line that
+/// differs and how to regenerate the file after a deliberate change (a rule's text, say).
+fn assert_sarif_golden(args: &[&str], golden: &str) {
+    let o = run(root(), args, &[]);
+    let path = root().join("testdata/sarif").join(golden);
+    let want = std::fs::read_to_string(&path).unwrap();
+    let got = stdout(&o);
+    if got != want {
+        let line = got
+            .lines()
+            .zip(want.lines())
+            .position(|(g, w)| g != w)
+            .unwrap_or_else(|| got.lines().count().min(want.lines().count()));
+        panic!(
+            "{golden}: output differs from line {}: got {:?}, want {:?}; stderr {}\nif the change is deliberate: target/debug/roa-diff {} > {}",
+            line + 1,
+            got.lines().nth(line),
+            want.lines().nth(line),
+            stderr(&o),
+            args.join(" "),
+            path.display()
+        );
+    }
+}
+
+/// The SARIF text is what code scanning stores and compares, so it must not drift: these
+/// golden files were written by the `serde_json::Value` implementation before SARIF was
+/// streamed, and cover every member (blocker, removal with its old line, warnings, both
+/// suppression kinds, a lowered and a raised level, the accepted loss of Runs on Atlassian).
+#[test]
+fn sarif_is_byte_for_byte_the_golden_file() {
+    assert_sarif_golden(
+        &[
+            "testdata/sarif/old.yml",
+            "testdata/sarif/new.yml",
+            "--accept",
+            "testdata/sarif/accept.yml",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "never",
+        ],
+        "diff.sarif",
+    );
+    assert_sarif_golden(
+        &["check", "testdata/sarif/new.yml", "--format", "sarif"],
+        "check.sarif",
+    );
+}

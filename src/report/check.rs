@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::human::{location, sanitize, HumanOptions};
 use super::markdown::{code, MarkdownOptions};
@@ -337,77 +337,82 @@ pub fn github(check: &CheckReport) -> String {
 }
 
 /// SARIF: one run per manifest; the driver's rules are the blocker codes, then the reason
-/// codes (with the way to qualify as their help).
-pub fn sarif(check: &CheckReport, options: &MarkdownOptions) -> String {
+/// codes (with the way to qualify as their help). Written to `out` as it is built, like the
+/// diff's (`sarif::write`).
+pub fn write_sarif(
+    out: &mut dyn std::io::Write,
+    check: &CheckReport,
+    options: &MarkdownOptions,
+) -> std::io::Result<()> {
     let blocker_count = crate::blockers::BLOCKER_CODES.len();
-    let rules: Vec<Value> = sarif::blocker_rules()
+    let rules: Vec<sarif::DriverRule> = sarif::blocker_rules()
         .chain(REASON_CODES.iter().map(|c| {
-            json!({
-                "id": c.code,
-                "name": c.code,
-                "shortDescription": {"text": c.summary},
-                "fullDescription": {"text": format!("Not eligible for Runs on Atlassian: {}", c.summary)},
-                "helpUri": format!("{}#runs-on-atlassian-reasons", options.rules_url),
-                "help": {"text": format!("To qualify: {} Source: {} ({})", c.qualify, c.url, c.source)},
-                "defaultConfiguration": {"level": "error"},
-                "properties": {"roaReason": true}
-            })
+            sarif::DriverRule::error(
+                c.code,
+                c.summary,
+                format!("Not eligible for Runs on Atlassian: {}", c.summary),
+                format!("{}#runs-on-atlassian-reasons", options.rules_url),
+                format!("To qualify: {} Source: {} ({})", c.qualify, c.url, c.source),
+                sarif::RuleProperties::RoaReason { roa_reason: true },
+            )
         }))
         .collect();
-    let runs: Vec<Value> = check
-        .each()
-        .map(|(report, fails)| {
+    let rules = &rules;
+    let log = sarif::Log::new(sarif::Lazy(|| {
+        check.each().map(move |(report, fails)| {
             let level = if fails && !report.new.eligible() {
                 "error"
             } else {
                 "warning"
             };
-            let reasons = report.new.reasons.iter().map(|r| {
-                let mut physical =
-                    json!({"artifactLocation": {"uri": sarif::uri(report.new.file_path())}});
-                if let Some(line) = r.line {
-                    physical["region"] = json!({"startLine": line});
-                }
-                json!({
-                    "ruleId": r.code,
-                    "ruleIndex": blocker_count + REASON_CODES.iter().position(|c| c.code == r.code).unwrap_or(0),
-                    "level": level,
-                    "message": {"text": sarif::message_text(&format!(
-                        "Not eligible for Runs on Atlassian: {} at {}. To qualify: {}",
+            let reasons = move || {
+                report.new.reasons.iter().map(move |r| {
+                    sarif::SarifResult::new(
+                        report,
                         r.code,
-                        sanitize(&r.path),
-                        qualify(r.code)
-                    ))},
-                    "locations": [{
-                        "physicalLocation": physical,
-                        "logicalLocations": [{"fullyQualifiedName": sanitize(&r.path)}]
-                    }],
+                        blocker_count
+                            + REASON_CODES
+                                .iter()
+                                .position(|c| c.code == r.code)
+                                .unwrap_or(0),
+                        level,
+                        sarif::message_text(&format!(
+                            "Not eligible for Runs on Atlassian: {} at {}. To qualify: {}",
+                            r.code,
+                            sanitize(&r.path),
+                            qualify(r.code)
+                        )),
+                        r.line,
+                        &r.path,
+                    )
                 })
-            });
-            json!({
-                "tool": {"driver": {
-                    "name": "roa-diff",
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": options.rules_url,
-                    "rules": rules,
-                }},
-                "results": report
-                    .blockers
-                    .iter()
-                    .map(|b| sarif::blocker_result(report, b, 0))
-                    .chain(reasons)
-                    .collect::<Vec<_>>(),
-                "properties": {
-                    "command": "check",
-                    "eligible": report.new.eligible(),
-                    "fails": fails,
-                    "warnings": report.warnings.iter().map(|w| sanitize(w)).collect::<Vec<_>>(),
+            };
+            sarif::Run {
+                properties: CheckProperties {
+                    command: "check",
+                    eligible: report.new.eligible(),
+                    fails,
+                    warnings: sarif::warnings(report),
                 },
-            })
+                results: sarif::Lazy(move || {
+                    report
+                        .blockers
+                        .iter()
+                        .map(move |b| sarif::blocker_result(report, b, 0))
+                        .chain(reasons())
+                }),
+                tool: sarif::Tool::new(options, rules),
+            }
         })
-        .collect();
-    let value = json!({"$schema": sarif::SARIF_SCHEMA, "version": "2.1.0", "runs": runs});
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    }));
+    sarif::write_pretty(out, &log)
+}
+
+/// The check's own run properties.
+#[derive(Serialize)]
+struct CheckProperties<W> {
+    command: &'static str,
+    eligible: bool,
+    fails: bool,
+    warnings: W,
 }
