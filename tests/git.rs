@@ -138,21 +138,7 @@ fn shallow_clones_get_the_fetch_hint() {
     r.git(&["tag", "v1.0.0"]);
     r.write("manifest.yml", &minor("a"));
     r.commit("second");
-    let shallow = r.root.join("shallow");
-    let url = format!("file://{}", r.dir.display());
-    let o = r.git_in(
-        &r.root,
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            "--no-tags",
-            &url,
-            shallow.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let shallow = r.shallow_clone(1);
 
     let err = one_line_error(&r.run_in(&shallow, &["v1.0.0:manifest.yml", "manifest.yml"], ""));
     assert!(err.contains("unknown revision `v1.0.0`"), "{err}");

@@ -431,21 +431,7 @@ fn a_shallow_clone_stops_with_the_fetch_hint_instead_of_a_first_release() {
     r.commit("second");
     r.write("manifest.yml", &major("a"));
     r.commit("third");
-    let shallow = r.root.join("shallow");
-    let url = format!("file://{}", r.dir.display());
-    let o = r.git_in(
-        &r.root,
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "2",
-            "--no-tags",
-            &url,
-            shallow.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let shallow = r.shallow_clone(2);
 
     for args in [
         &["log"][..],
@@ -526,21 +512,7 @@ fn a_bad_revision_gets_the_same_error_and_hint_as_the_diff() {
     );
 
     // A shallow clone without the tag: the shallow hint, as the diff gives it.
-    let shallow = r.root.join("shallow");
-    let url = format!("file://{}", r.dir.display());
-    let o = r.git_in(
-        &r.root,
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            "--no-tags",
-            &url,
-            shallow.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let shallow = r.shallow_clone(1);
     let diff = only_error_line(
         &r.run_in(&shallow, &["--git", "v1.0.0"], ""),
         "shallow --git",

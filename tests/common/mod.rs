@@ -97,6 +97,20 @@ impl Repo {
         cmd.output().expect("git runs")
     }
 
+    /// A `--depth DEPTH` clone of this repository without tags, next to it; its folder.
+    pub fn shallow_clone(&self, depth: usize) -> PathBuf {
+        let shallow = self.root.join("shallow");
+        let url = format!("file://{}", self.dir.display());
+        let depth = depth.to_string();
+        let args = ["clone", "-q", "--depth", &depth, "--no-tags", &url];
+        let o = self.git_in(
+            &self.root,
+            &[&args[..], &[shallow.to_str().unwrap()]].concat(),
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        shallow
+    }
+
     /// Runs git and insists it succeeds.
     pub fn git(&self, args: &[&str]) -> String {
         let o = self.git_in(&self.dir, args);
