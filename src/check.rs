@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::cli::{ColorChoice, Format};
+use crate::cli::{ColorChoice, Format, ReadArgs};
 use crate::error::{Error, Result};
 use crate::git::{open_repo, read_input, Snapshot};
-use crate::load::{LoadOptions, DEFAULT_MAX_BYTES};
+use crate::load::LoadOptions;
 use crate::policy::{fail_on_text, policy_trips, FailOn, EXIT_OK, EXIT_POLICY};
 use crate::report::check::{self as render, CheckReport};
 use crate::report::human::HumanOptions;
@@ -46,31 +46,11 @@ pub struct CheckArgs {
         default_value = "ineligible,blocked"
     )]
     pub fail_on: Vec<FailOn>,
-    /// Value for a `${NAME}` declared under environment.variables (before the process environment).
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = crate::cli::parse_var)]
-    pub vars: Vec<(String, String)>,
-    /// Let a declared `${NAME}` take the process environment's value of NAME (repeatable).
-    #[arg(long = "env", value_name = "NAME", value_parser = crate::cli::parse_env_name)]
-    pub env: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Where docs/rules.md is published; markdown and SARIF link reason codes to it.
     #[arg(long, value_name = "URL", default_value_t = markdown::default_rules_url())]
     pub rules_url: String,
-    /// Refuse manifests larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
-    pub max_bytes: u64,
-}
-
-impl CheckArgs {
-    fn load_options(&self) -> Result<LoadOptions> {
-        // The env: list of the accept file on disk: the checked manifest is the user's own.
-        let trusted = trust::accept_from_disk(None)?;
-        Ok(LoadOptions {
-            vars: self.vars.iter().cloned().collect(),
-            env: trust::allowed_env(trusted.env_names(&self.env)),
-            max_bytes: self.max_bytes,
-            ..LoadOptions::default()
-        })
-    }
 }
 
 /// A manifest on its own: a first release's report (nothing to compare with), whose new side
@@ -122,7 +102,8 @@ fn check_reports(args: &CheckArgs, options: &LoadOptions) -> Result<Vec<Report>>
 }
 
 pub fn run(args: &CheckArgs) -> Result<i32> {
-    let options = args.load_options()?;
+    // The env: list of the accept file on disk: the checked manifest is the user's own.
+    let options = args.read.load_options(&trust::accept_from_disk(None)?);
     let reports = check_reports(args, &options)?;
     let check = CheckReport {
         failing: reports

@@ -148,13 +148,8 @@ pub struct DiffArgs {
     /// Show N lines of the textual diff around each change.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,
-    /// Value for a `${NAME}` declared under environment.variables (before the process environment).
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
-    /// Let a declared `${NAME}` take the process environment's value of NAME (repeatable).
-    /// No other variable is ever read from the environment (it holds CI secrets).
-    #[arg(long = "env", value_name = "NAME", value_parser = parse_env_name)]
-    pub env: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Accepted changes (default: .roa-diff.yml in the current directory, if present; with a
     /// BASE revision, the file at that path in BASE, see --accept-from).
     #[arg(long, value_name = "FILE")]
@@ -166,9 +161,33 @@ pub struct DiffArgs {
     /// Where docs/rules.md is published; markdown and SARIF link rule ids to it.
     #[arg(long, value_name = "URL", default_value_t = markdown::default_rules_url())]
     pub rules_url: String,
+}
+
+/// How manifests are read, for the diff and `check` alike.
+#[derive(Args, Debug, Clone)]
+pub struct ReadArgs {
+    /// Value for a `${NAME}` declared under environment.variables (before the process environment).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Let a declared `${NAME}` take the process environment's value of NAME (repeatable).
+    /// No other variable is ever read from the environment (it holds CI secrets).
+    #[arg(long = "env", value_name = "NAME", value_parser = parse_env_name)]
+    pub env: Vec<String>,
     /// Refuse manifests larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,
+}
+
+impl ReadArgs {
+    /// How manifests are read; the process environment only for the names `trusted` allows.
+    pub fn load_options(&self, trusted: &Trusted) -> LoadOptions {
+        LoadOptions {
+            vars: self.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
+            env: trust::allowed_env(trusted.env_names(&self.env)),
+            max_bytes: self.max_bytes,
+            ..LoadOptions::default()
+        }
+    }
 }
 
 pub fn parse_var(text: &str) -> Result<(String, String), String> {
@@ -199,16 +218,6 @@ pub fn use_color(choice: ColorChoice) -> bool {
 }
 
 impl DiffArgs {
-    /// How manifests are read; the process environment only for the allowed names.
-    pub fn load_options(&self, trusted: &Trusted) -> LoadOptions {
-        LoadOptions {
-            vars: self.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
-            env: trust::allowed_env(trusted.env_names(&self.env)),
-            max_bytes: self.max_bytes,
-            ..LoadOptions::default()
-        }
-    }
-
     fn markdown_options(&self) -> MarkdownOptions {
         MarkdownOptions {
             rules_url: self.rules_url.clone(),
@@ -380,7 +389,7 @@ pub fn diff_outcome(args: &DiffArgs) -> Result<Option<Outcome>, Error> {
             )?
         }
     };
-    let options = args.load_options(&trusted);
+    let options = args.read.load_options(&trusted);
     let old = read_input(old, options.max_bytes)?;
     let new = read_input(new, options.max_bytes)?;
     let mut report = compare_owned(Some(old), new, &options)?;
@@ -463,7 +472,7 @@ fn git_outcome(args: &DiffArgs) -> Result<AppsReport, Error> {
         &repo,
         &base,
         &head,
-        &args.load_options(&trusted),
+        &args.read.load_options(&trusted),
         args.path.as_deref(),
     )?;
     report.notes = notes;
