@@ -341,7 +341,9 @@ pub(super) fn blocker_result<'a>(
         b.code,
         first_index + index,
         "error",
-        format!("Deploy blocked: {}", sanitize(&b.message)),
+        // The message quotes the manifest (an analytics host), so links are escaped as in
+        // every other message.
+        message_text(&format!("Deploy blocked: {}", sanitize(&b.message))),
         b.line,
         &b.path,
     )
