@@ -125,7 +125,8 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
                 ..HumanOptions::default()
             },
         )),
-        Format::Json => write_stdout(&render::json(&check)),
+        // Streamed, as the diff's JSON is.
+        Format::Json => crate::cli::write_stdout_with(|out| render::write_json(out, &check)),
         Format::Markdown => write_stdout(&render::markdown(&check)),
         // Streamed, as the diff's SARIF is.
         Format::Sarif => {

@@ -269,10 +269,10 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
         return Ok(EXIT_ERROR);
     };
     let md_options = args.markdown_options();
-    // SARIF is streamed: as one document it took several times the report's memory.
+    // JSON and SARIF are streamed: as one document they took several times the report's memory.
     match &outcome {
         Outcome::One(report) => match args.format {
-            Format::Json => write_stdout(&json::render(report)),
+            Format::Json => write_stdout_with(|out| json::write(out, report)),
             Format::Markdown => write_stdout(&markdown::render(report, &md_options)),
             Format::Sarif => {
                 write_stdout_with(|out| sarif::write(out, &[report.as_ref()], &md_options))
@@ -284,7 +284,7 @@ fn run_diff(args: &DiffArgs) -> Result<i32, Error> {
             Format::Human => write_stdout(&human::render(report, &args.human_options())),
         },
         Outcome::Apps(report) => match args.format {
-            Format::Json => write_stdout(&apps::render_json(report)),
+            Format::Json => write_stdout_with(|out| apps::write_json(out, report)),
             Format::Human => write_stdout(&apps::render_human(report, &args.human_options())),
             Format::Markdown => write_stdout(&apps::render_markdown(report, &md_options)),
             Format::Sarif => write_stdout_with(|out| {

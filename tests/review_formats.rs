@@ -1,6 +1,7 @@
 //! The pull-request formats (markdown, github, sarif), accepted changes and fingerprints, run
-//! through the binary. Manifests come from untrusted pull requests, so a hostile manifest goes
-//! through every format and the escaped result is asserted.
+//! through the binary, and the golden files of the SARIF and JSON text. Manifests come from
+//! untrusted pull requests, so a hostile manifest goes through every format and the escaped
+//! result is asserted.
 
 mod common;
 
@@ -472,14 +473,12 @@ fn hostile_accept_reason_is_escaped_in_every_format() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Runs the binary from the repository root (the golden files hold relative paths) and
-/// compares its stdout with `testdata/sarif/GOLDEN` byte for byte, naming the first line that
-/// differs and how to regenerate the file after a deliberate change (a rule's text, say).
-fn assert_sarif_golden(args: &[&str], golden: &str) {
-    let o = run(root(), args, &[]);
-    let path = root().join("testdata/sarif").join(golden);
-    let want = std::fs::read_to_string(&path).unwrap();
-    let got = stdout(&o);
+/// Compares the stdout of `roa-diff ARGS` (run in `dir`) with the golden file at `golden`
+/// byte for byte, naming the first line that differs and how to regenerate the file after a
+/// deliberate change (a rule's text, say).
+fn assert_golden(o: &std::process::Output, dir: &Path, args: &[&str], golden: &Path) {
+    let want = std::fs::read_to_string(golden).unwrap();
+    let got = stdout(o);
     if got != want {
         let line = got
             .lines()
@@ -487,15 +486,29 @@ fn assert_sarif_golden(args: &[&str], golden: &str) {
             .position(|(g, w)| g != w)
             .unwrap_or_else(|| got.lines().count().min(want.lines().count()));
         panic!(
-            "{golden}: output differs from line {}: got {:?}, want {:?}; stderr {}\nif the change is deliberate: target/debug/roa-diff {} > {}",
+            "{}: output differs from line {}: got {:?}, want {:?}; stderr {}\nif the change is deliberate: (cd {} && roa-diff {}) > {}",
+            golden.display(),
             line + 1,
             got.lines().nth(line),
             want.lines().nth(line),
-            stderr(&o),
+            stderr(o),
+            dir.display(),
             args.join(" "),
-            path.display()
+            golden.display()
         );
     }
+}
+
+/// Runs the binary from the repository root (the golden files hold relative paths) and
+/// compares its stdout with `testdata/sarif/GOLDEN` (see [`assert_golden`]).
+fn assert_sarif_golden(args: &[&str], golden: &str) {
+    let o = run(root(), args, &[]);
+    assert_golden(
+        &o,
+        root(),
+        args,
+        &root().join("testdata/sarif").join(golden),
+    );
 }
 
 /// The SARIF text is what code scanning stores and compares, so it must not drift: these
@@ -521,4 +534,68 @@ fn sarif_is_byte_for_byte_the_golden_file() {
         &["check", "testdata/sarif/new.yml", "--format", "sarif"],
         "check.sarif",
     );
+}
+
+/// `--format json` is the contract CI pipelines parse, so its text must not drift either: these
+/// golden files were written by the implementation that printed through a `serde_json::Value`
+/// (`--git`) or into one string, before JSON was streamed. They cover accepted and overridden
+/// changes, the accepted loss of Runs on Atlassian, a blocker, warnings, and in `--git` every
+/// app status, notes, and a removed app's `null` report.
+#[test]
+fn json_is_byte_for_byte_the_golden_file() {
+    let golden = |name: &str| root().join("testdata/json").join(name);
+    let args = [
+        "testdata/sarif/old.yml",
+        "testdata/sarif/new.yml",
+        "--accept",
+        "testdata/sarif/accept.yml",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    assert_golden(
+        &run(root(), &args, &[]),
+        root(),
+        &args,
+        &golden("diff.json"),
+    );
+    let args = ["check", "testdata/sarif/new.yml", "--format", "json"];
+    assert_golden(
+        &run(root(), &args, &[]),
+        root(),
+        &args,
+        &golden("check.json"),
+    );
+
+    // --git over a repository of several apps, the SARIF pair's accept file at BASE.
+    let r = common::Repo::new("json-golden");
+    let sarif =
+        |name: &str| std::fs::read_to_string(root().join("testdata/sarif").join(name)).unwrap();
+    r.write("apps/pair/manifest.yml", &sarif("old.yml"));
+    r.write(".roa-diff.yml", &sarif("accept.yml"));
+    r.write("gone/manifest.yml", &common::v1("gone"));
+    r.write("same/manifest.yml", &common::v1("same"));
+    r.write("here/manifest.yml", &common::v1("moving"));
+    r.commit("v1");
+    r.write("apps/pair/manifest.yml", &sarif("new.yml"));
+    std::fs::remove_dir_all(r.dir.join("gone")).unwrap();
+    r.write("added/manifest.yml", &common::major("added"));
+    std::fs::remove_dir_all(r.dir.join("here")).unwrap();
+    r.write("there/manifest.yml", &common::minor("moving"));
+    r.commit("v2");
+    let args = [
+        "--git",
+        "HEAD~1",
+        "HEAD",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    let o = r.run(&args);
+    assert_golden(&o, &r.dir, &args, &golden("apps.json"));
+    let args = ["check", "--format", "json"];
+    let o = r.run(&args);
+    assert_golden(&o, &r.dir, &args, &golden("check-repo.json"));
 }

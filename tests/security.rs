@@ -375,6 +375,29 @@ fn sarif_messages_cannot_carry_links() {
         "{message}"
     );
     assert!(!message.contains(" [click me]"), "{message}");
+
+    // A deploy blocker's message quotes the manifest too: the analytics host. A host ends at
+    // the first `/`, so its link target has no `//`; `[x](evil.example)` is a link all the same.
+    r.write(
+        "manifest.yml",
+        &format!(
+            "{}  external:\n    fetch:\n      client:\n        - address: \"https://[x](evil.example)\"\n          category: analytics\n",
+            v1("one")
+        ),
+    );
+    let diff = r.run(&["main:manifest.yml", "manifest.yml", "--format", "sarif"]);
+    let check = r.run(&["check", "manifest.yml", "--format", "sarif"]);
+    for o in [diff, check] {
+        let sarif: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "ANALYTICS_DOMAIN_NOT_ALLOWED", "{sarif}");
+        let message = result["message"]["text"].as_str().unwrap();
+        assert!(
+            message.starts_with("Deploy blocked: analytics egress to \\[x\\](evil.example) "),
+            "{message}"
+        );
+        assert!(!message.contains(" [x]"), "{message}");
+    }
 }
 
 /// `levels:` lives in the accept file, so it is trusted only from the same side: a pull request

@@ -6,6 +6,8 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::human::{self, sanitize, HumanOptions};
+use super::json::SortedKeys;
+use super::sarif::{write_pretty, Lazy};
 use super::{json, markdown, Report, UpdateLevel};
 use crate::roa::RoaChange;
 
@@ -178,57 +180,71 @@ pub fn render_human(report: &AppsReport, options: &HumanOptions) -> String {
     out
 }
 
+/// The multi-app JSON document (documented in docs/output.md). Its text has always been that of
+/// a `serde_json::Value`, whose objects sort their keys, so every struct here declares its
+/// fields in sorted order; `apps` is a sequence of [`JsonApp`].
 #[derive(Serialize)]
-struct JsonApps<'a> {
-    schema_version: u32,
+struct JsonApps<'a, A> {
+    apps: A,
     base: &'a str,
     head: &'a str,
-    verdict: JsonVerdict,
     notes: &'a [String],
-    apps: Vec<JsonApp<'a>>,
+    schema_version: u32,
+    verdict: JsonVerdict,
 }
 
 #[derive(Serialize)]
 struct JsonVerdict {
-    update: UpdateLevel,
-    roa_lost: bool,
     blocked: bool,
+    roa_lost: bool,
+    update: UpdateLevel,
 }
 
+/// One app; `report` is its report as a `Value` ([`to_json_value`]) or as [`SortedKeys`]
+/// ([`write_json`]).
 #[derive(Serialize)]
-struct JsonApp<'a> {
-    path: &'a str,
-    old_path: Option<&'a str>,
+struct JsonApp<'a, R> {
     app_id: Option<&'a str>,
+    old_path: Option<&'a str>,
+    path: &'a str,
+    report: Option<R>,
     status: AppStatus,
-    report: Option<serde_json::Value>,
 }
 
-/// The multi-app JSON document (documented in docs/output.md).
-pub fn to_json_value(report: &AppsReport) -> serde_json::Value {
-    let out = JsonApps {
-        schema_version: json::SCHEMA_VERSION,
+fn json_apps<A>(report: &AppsReport, apps: A) -> JsonApps<'_, A> {
+    JsonApps {
+        apps,
         base: &report.base,
         head: &report.head,
-        verdict: JsonVerdict {
-            update: report.update(),
-            roa_lost: report.roa_lost(),
-            blocked: report.blocked(),
-        },
         notes: &report.notes,
-        apps: report
-            .apps
-            .iter()
-            .map(|a| JsonApp {
-                path: &a.path,
-                old_path: a.old_path.as_deref(),
-                app_id: a.app_id.as_deref(),
-                status: a.status,
-                report: a.report.as_ref().map(json::to_value),
-            })
-            .collect(),
-    };
-    serde_json::to_value(out).unwrap_or_default()
+        schema_version: json::SCHEMA_VERSION,
+        verdict: JsonVerdict {
+            blocked: report.blocked(),
+            roa_lost: report.roa_lost(),
+            update: report.update(),
+        },
+    }
+}
+
+fn json_app<'a, R>(app: &'a AppReport, report: impl FnOnce(&'a Report) -> R) -> JsonApp<'a, R> {
+    JsonApp {
+        app_id: app.app_id.as_deref(),
+        old_path: app.old_path.as_deref(),
+        path: &app.path,
+        report: app.report.as_ref().map(report),
+        status: app.status,
+    }
+}
+
+/// The multi-app JSON document as a JSON value.
+pub fn to_json_value(report: &AppsReport) -> serde_json::Value {
+    let apps: Vec<_> = report
+        .apps
+        .iter()
+        .map(|a| json_app(a, json::to_value))
+        .collect();
+    // Serializing plain data to a Value cannot fail.
+    serde_json::to_value(json_apps(report, apps)).unwrap_or_default()
 }
 
 /// The PR comment for every app: each app's markdown report under a heading with its path.
@@ -244,8 +260,63 @@ pub fn render_markdown(report: &AppsReport, options: &markdown::MarkdownOptions)
     markdown::render_apps(&report.notes, &apps, options)
 }
 
-pub fn render_json(report: &AppsReport) -> String {
-    let mut text = serde_json::to_string_pretty(&to_json_value(report)).unwrap_or_default();
-    text.push('\n');
-    text
+/// Writes `--git --format json` to `out` as it is serialized: each app's report is written
+/// from the report itself, never held as a `Value` tree (which took several times the memory of
+/// the reports), and the text is the tree's ([`to_json_value`]), byte for byte.
+pub fn write_json(out: &mut dyn std::io::Write, report: &AppsReport) -> std::io::Result<()> {
+    let apps = Lazy(|| report.apps.iter().map(|a| json_app(a, SortedKeys::new)));
+    write_pretty(out, &json_apps(report, apps))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed `--git` JSON must be the text the `Value` tree printed: every fixture
+    /// report (one with accepted and overridden changes) as an app, in apps of every status,
+    /// a removed one with no report, and notes; several apps to a document.
+    #[test]
+    fn streamed_json_is_the_value_text() {
+        let statuses = [
+            AppStatus::Added,
+            AppStatus::Modified,
+            AppStatus::Removed,
+            AppStatus::Moved,
+            AppStatus::Unchanged,
+        ];
+        let mut apps: Vec<AppReport> = crate::report::fixture_reports()
+            .into_iter()
+            .zip(statuses.iter().cycle())
+            .enumerate()
+            .map(|(i, (report, &status))| AppReport {
+                path: format!("apps/{i}/manifest.yml"),
+                old_path: (status != AppStatus::Added).then(|| format!("old/{i}/manifest.yml")),
+                app_id: report.new.app_id.clone(),
+                status,
+                report: (status != AppStatus::Removed).then_some(report),
+            })
+            .collect();
+        let mut documents = 0;
+        while !apps.is_empty() {
+            let rest = apps.split_off(apps.len().min(7));
+            let report = AppsReport {
+                base: "v1.2.0".into(),
+                head: "(working tree)".into(),
+                notes: vec![format!("note {documents}"), "a \"quoted\" note".into()],
+                apps: std::mem::replace(&mut apps, rest),
+            };
+            let mut streamed = Vec::new();
+            write_json(&mut streamed, &report).unwrap();
+            let streamed = String::from_utf8(streamed).unwrap();
+            let mut tree = serde_json::to_string_pretty(&to_json_value(&report)).unwrap();
+            tree.push('\n');
+            let first_difference = streamed.lines().zip(tree.lines()).find(|(s, t)| s != t);
+            assert!(
+                streamed == tree,
+                "document {documents}: streamed line {first_difference:?} (streamed, tree)"
+            );
+            documents += 1;
+        }
+        assert!(documents > 20, "{documents} documents");
+    }
 }

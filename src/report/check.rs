@@ -206,10 +206,9 @@ fn json_check(check: &CheckReport) -> JsonCheck<'_> {
     }
 }
 
-pub fn json(check: &CheckReport) -> String {
-    let mut text = serde_json::to_string_pretty(&json_check(check)).unwrap_or_default();
-    text.push('\n');
-    text
+/// Writes `roa-diff check --format json` to `out` as it is serialized, without holding the text.
+pub fn write_json(out: &mut dyn std::io::Write, check: &CheckReport) -> std::io::Result<()> {
+    sarif::write_pretty(out, &json_check(check))
 }
 
 /// The markdown report: manifest text only inside code spans (see [`code`]); the ways to

@@ -442,3 +442,44 @@ pub fn unaccepted_update(report: &Report) -> UpdateLevel {
 pub fn roa_lost_unaccepted(report: &Report) -> bool {
     report.roa_change() == RoaChange::Lost && report.roa_accepted.is_none()
 }
+
+/// Every fixture case's report (testdata/cases), for the tests that compare a format's text
+/// with another implementation's; one with blockers has an accepted and an overridden change
+/// and an accepted loss of Runs on Atlassian, which no fixture has.
+#[cfg(test)]
+pub(crate) fn fixture_reports() -> Vec<Report> {
+    use crate::diff::Overridden;
+
+    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases");
+    let mut reports = Vec::new();
+    for case in std::fs::read_dir(cases).unwrap().flatten() {
+        let read = |side: &str| {
+            let path = case.path().join(side);
+            std::fs::read_to_string(&path).ok().map(|text| Source {
+                name: path.display().to_string(),
+                text,
+            })
+        };
+        let (old, Some(new)) = (read("old.yml"), read("new.yml")) else {
+            continue;
+        };
+        // Error cases give no report.
+        reports.extend(compare(old.as_ref(), &new, &LoadOptions::default()));
+    }
+    assert!(reports.len() > 150, "{} fixture reports", reports.len());
+    let report = reports
+        .iter_mut()
+        .find(|r| r.changes.len() >= 2 && !r.blockers.is_empty())
+        .expect("a fixture with blockers and two changes");
+    report.changes[0].accepted = Some(Acceptance {
+        reason: "approved [here](https://x.example)".into(),
+        by: "fingerprint",
+        entry: ".roa-diff.yml:2".into(),
+    });
+    report.changes[1].overridden = Some(Overridden {
+        rule_level: Level::Major,
+        entry: ".roa-diff.yml:7".into(),
+    });
+    report.roa_accepted = report.changes[0].accepted.clone();
+    reports
+}

@@ -341,7 +341,9 @@ pub(super) fn blocker_result<'a>(
         b.code,
         first_index + index,
         "error",
-        format!("Deploy blocked: {}", sanitize(&b.message)),
+        // The message quotes the manifest (an analytics host), so links are escaped as in
+        // every other message.
+        message_text(&format!("Deploy blocked: {}", sanitize(&b.message))),
         b.line,
         &b.path,
     )
@@ -536,42 +538,8 @@ mod tests {
     /// overridden change and an accepted loss (which no fixture has), and two runs in one log.
     #[test]
     fn streamed_text_is_the_value_text() {
-        use crate::diff::{Acceptance, Overridden};
-        use crate::load::{LoadOptions, Source};
-        use crate::report::compare;
-
         let options = MarkdownOptions::default();
-        let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases");
-        let mut reports = Vec::new();
-        for case in std::fs::read_dir(cases).unwrap().flatten() {
-            let read = |side: &str| {
-                let path = case.path().join(side);
-                std::fs::read_to_string(&path).ok().map(|text| Source {
-                    name: path.display().to_string(),
-                    text,
-                })
-            };
-            let (old, Some(new)) = (read("old.yml"), read("new.yml")) else {
-                continue;
-            };
-            // Error cases give no report.
-            reports.extend(compare(old.as_ref(), &new, &LoadOptions::default()));
-        }
-        assert!(reports.len() > 150, "{} fixture reports", reports.len());
-        let report = reports
-            .iter_mut()
-            .find(|r| r.changes.len() >= 2 && !r.blockers.is_empty())
-            .expect("a fixture with blockers and two changes");
-        report.changes[0].accepted = Some(Acceptance {
-            reason: "approved [here](https://x.example)".into(),
-            by: "fingerprint",
-            entry: ".roa-diff.yml:2".into(),
-        });
-        report.changes[1].overridden = Some(Overridden {
-            rule_level: Level::Major,
-            entry: ".roa-diff.yml:7".into(),
-        });
-        report.roa_accepted = report.changes[0].accepted.clone();
+        let reports = crate::report::fixture_reports();
         let one_run_each = reports.iter().map(std::slice::from_ref);
         for (i, logs) in one_run_each.chain([&reports[..2]]).enumerate() {
             let refs: Vec<&Report> = logs.iter().collect();
