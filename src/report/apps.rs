@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::human::{self, sanitize, HumanOptions};
 use super::json::SortedKeys;
-use super::sarif::{write_pretty, Lazy};
 use super::{json, markdown, Report, UpdateLevel};
+use super::{write_pretty, Lazy};
 use crate::roa::RoaChange;
 
 /// What happened to one app's manifest between the two revisions.

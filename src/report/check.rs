@@ -208,7 +208,7 @@ fn json_check(check: &CheckReport) -> JsonCheck<'_> {
 
 /// Writes `roa-diff check --format json` to `out` as it is serialized, without holding the text.
 pub fn write_json(out: &mut dyn std::io::Write, check: &CheckReport) -> std::io::Result<()> {
-    sarif::write_pretty(out, &json_check(check))
+    super::write_pretty(out, &json_check(check))
 }
 
 /// The markdown report: manifest text only inside code spans (see [`code`]); the ways to
@@ -357,7 +357,7 @@ pub fn write_sarif(
         }))
         .collect();
     let rules = &rules;
-    let log = sarif::Log::new(sarif::Lazy(|| {
+    let log = sarif::Log::new(super::Lazy(|| {
         check.each().map(move |(report, fails)| {
             let level = if fails && !report.new.eligible() {
                 "error"
@@ -393,7 +393,7 @@ pub fn write_sarif(
                     fails,
                     warnings: sarif::warnings(report),
                 },
-                results: sarif::Lazy(move || {
+                results: super::Lazy(move || {
                     report
                         .blockers
                         .iter()
@@ -404,7 +404,7 @@ pub fn write_sarif(
             }
         })
     }));
-    sarif::write_pretty(out, &log)
+    super::write_pretty(out, &log)
 }
 
 /// The check's own run properties.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::ser::{Error as _, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use super::sarif::{write_pretty, Lazy};
+use super::{write_pretty, Lazy};
 use super::{Report, SideReport, UpdateLevel};
 use crate::blockers::Blocker;
 use crate::diff::Acceptance;

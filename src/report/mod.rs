@@ -34,6 +34,33 @@ pub enum UpdateLevel {
     Major,
 }
 
+/// A JSON array written from a fresh iterator each time it is serialized, so its elements
+/// exist one at a time.
+pub(crate) struct Lazy<F>(pub F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+/// Serializes `value` pretty-printed to `out`, then a newline.
+pub(crate) fn write_pretty(
+    out: &mut dyn std::io::Write,
+    value: &impl Serialize,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
 impl UpdateLevel {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -10,12 +10,12 @@
 
 use std::io::{self, Write};
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::human::{sanitize, value_text};
 use super::markdown::MarkdownOptions;
-use super::Report;
+use super::{write_pretty, Lazy, Report};
 use crate::blockers::{Blocker, BLOCKER_CODES};
 use crate::diff::{Change, Side};
 use crate::rules::{Level, RULES};
@@ -26,21 +26,6 @@ fn sarif_level(level: Level) -> &'static str {
     match level {
         Level::Major => "error",
         Level::Minor => "note",
-    }
-}
-
-/// A JSON array written from a fresh iterator each time it is serialized, so its elements
-/// exist one at a time.
-pub(super) struct Lazy<F>(pub F);
-
-impl<F, I> Serialize for Lazy<F>
-where
-    F: Fn() -> I,
-    I: IntoIterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq((self.0)())
     }
 }
 
@@ -489,12 +474,6 @@ pub fn write(
     let rules = driver_rules(options);
     let log = log(reports, options, &rules);
     write_pretty(out, &log)
-}
-
-/// Serializes `value` pretty-printed to `out`, then a newline.
-pub(super) fn write_pretty(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.write_all(b"\n")
 }
 
 /// The SARIF log as a JSON value, one run per report.
