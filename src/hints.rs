@@ -54,11 +54,13 @@ pub fn did_you_mean<'a>(
 /// Every branch, remote branch and tag name, as a user would type it.
 fn reference_names(repo: &Repository) -> Vec<String> {
     let Ok(refs) = repo.references() else {
-        return Vec::new();
+        return vec!["HEAD".into()];
     };
-    refs.flatten()
-        .filter_map(|r| r.shorthand().ok().map(str::to_string))
-        .collect()
+    // `HEAD` is no reference of the list but the revision most often typed (`HED:manifest.yml`).
+    let names = refs
+        .flatten()
+        .filter_map(|r| r.shorthand().ok().map(str::to_string));
+    std::iter::once("HEAD".to_string()).chain(names).collect()
 }
 
 /// Adds "did you mean" to an unknown-revision error (`crate::git::unknown_revision`) when a

@@ -640,6 +640,12 @@ fn near_misses_get_a_hint() {
     );
     let line = only_line(&r.run(&["--git", "v1.0.1"]));
     assert!(line.contains("(did you mean `v1.0.0`?)"), "{line}");
+    // HEAD, which no reference list holds, is the revision most often mistyped.
+    let line = only_line(&r.run(&["HED:manifest.yml", "manifest.yml"]));
+    assert!(
+        line.contains("unknown revision `HED` (did you mean `HEAD`?)"),
+        "{line}"
+    );
     // Nothing close: no guess.
     let line = only_line(&r.run(&["--git", "release-candidate"]));
     assert!(!line.contains("did you mean"), "{line}");
