@@ -8,7 +8,7 @@ use std::io::{BufRead, Write};
 
 use roa_diff::load::{key_text, source_from_bytes, DEFAULT_MAX_BYTES};
 use serde_json::{json, Value as Json};
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 fn to_json(value: &Value) -> Json {
     match value {

@@ -12,7 +12,7 @@ use crate::report::{
     compare, compare_loaded, json, load_manifest, load_manifest_with, verdict, Report, UpdateLevel,
 };
 use crate::sections::{anchor_name_byte, SectionCache};
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 /// The size limit the harness reads with (the default the CLI uses).
 const MAX_BYTES: u64 = crate::load::DEFAULT_MAX_BYTES;
@@ -48,10 +48,10 @@ fn source(name: &str, data: &[u8]) -> Result<Source, Error> {
     source_from_bytes(name.to_string(), data.to_vec(), MAX_BYTES)
 }
 
-/// The reader against serde_yaml, its strict oracle: the same value, or both refuse, but for
-/// the intended differences (docs/hardening.md): the reader's input limits, which serde_yaml
-/// may pass; serde_yaml's alias repetition limit, which the node limit replaces; and an anchor
-/// defined twice, which serde_yaml 0.9 can confuse with another (the reader takes the latest
+/// The reader against yaml_serde, its strict oracle: the same value, or both refuse, but for
+/// the intended differences (docs/hardening.md): the reader's input limits, which yaml_serde
+/// may pass; yaml_serde's alias repetition limit, which the node limit replaces; and an anchor
+/// defined twice, which yaml_serde can confuse with another (the reader takes the latest
 /// definition, as YAML and Forge's parser do). The value and the error are the same with and
 /// without lines, and the lines are shaped like the value and lines of the text.
 pub fn reader_agrees(source: &Source) {
@@ -78,7 +78,7 @@ pub fn reader_agrees(source: &Source) {
             e.line
         );
     }
-    let oracle = serde_yaml::from_str::<Value>(&source.text);
+    let oracle = yaml_serde::from_str::<Value>(&source.text);
     match (read, oracle) {
         (Ok((value, _)), Ok(expected)) => assert!(
             value == expected || anchor_defined_twice(&source.text),
@@ -88,13 +88,13 @@ pub fn reader_agrees(source: &Source) {
         (Err(_), Err(_)) => {}
         (Err(e), Ok(_)) => assert!(
             e.limit,
-            "the reader refuses what serde_yaml reads: {}: {e:?}",
+            "the reader refuses what yaml_serde reads: {}: {e:?}",
             source.name
         ),
         (Ok(_), Err(e)) => assert!(
             e.to_string().starts_with("repetition limit exceeded")
                 || anchor_defined_twice(&source.text),
-            "the reader reads what serde_yaml refuses ({e}): {}",
+            "the reader reads what yaml_serde refuses ({e}): {}",
             source.name
         ),
     }

@@ -153,10 +153,10 @@ fn looks_like_manifest(text: &str) -> bool {
     // The text loaded already, within the limits it was read with: reading it again costs what
     // that did, so no tighter node limit is needed here (a tighter one could refuse it).
     match crate::reader::read(text, u64::MAX, false).map(|(value, _)| value) {
-        Ok(serde_yaml::Value::Mapping(map)) => {
+        Ok(yaml_serde::Value::Mapping(map)) => {
             map.contains_key("app") || map.contains_key("modules")
         }
-        Ok(serde_yaml::Value::Null) => true,
+        Ok(yaml_serde::Value::Null) => true,
         _ => false,
     }
 }

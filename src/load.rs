@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 use crate::error::{Error, Result};
 use crate::reader::{line_at, PosRef, Positions};

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use serde_json::Value as Json;
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 use crate::error::Result;
 use crate::load::{Document, Node};
@@ -436,7 +436,7 @@ fn located_str(node: &Node) -> Result<Located<String>> {
 fn read_permissions(permissions: &Node) -> Result<Permissions> {
     let mut m = Permissions::default();
     if let Some(scopes) = permissions.field("scopes")? {
-        if matches!(scopes.value, serde_yaml::Value::Mapping(_)) {
+        if matches!(scopes.value, yaml_serde::Value::Mapping(_)) {
             // Map form: name -> options. Only the names are compared.
             for (name, node) in scopes.entries()? {
                 m.scopes.push(Located {
@@ -461,7 +461,7 @@ fn read_permissions(permissions: &Node) -> Result<Permissions> {
     }
     if let Some(sandbox) = permissions.field("sandbox")? {
         // A list of tokens, or a map token -> options (like scopes); inferred (SPEC §2).
-        if matches!(sandbox.value, serde_yaml::Value::Mapping(_)) {
+        if matches!(sandbox.value, yaml_serde::Value::Mapping(_)) {
             for (token, node) in sandbox.entries()? {
                 m.content.push((
                     "sandbox",
@@ -604,8 +604,8 @@ fn read_remote(entry: &Node) -> Result<Remote> {
         None => None,
         Some(node) => {
             let value = match node.value {
-                serde_yaml::Value::String(s) => Json::String(s.clone()),
-                serde_yaml::Value::Mapping(_) => {
+                yaml_serde::Value::String(s) => Json::String(s.clone()),
+                yaml_serde::Value::Mapping(_) => {
                     let mut regions = serde_json::Map::new();
                     for (region, url) in node.entries()? {
                         regions.insert(region, Json::String(url.str()?.to_string()));

@@ -1,12 +1,12 @@
 //! The one reader of a manifest: one pass of an event parser builds the value, the line of
 //! every node ([`Positions`]) and the input limits together, on every input.
 //!
-//! The parser is libyaml-safer, a safe Rust port of libyaml, which serde_yaml parses with: the
-//! grammar (what is valid, where a scalar ends) is serde_yaml's, and the value is built as
-//! serde_yaml's `Value` deserializer builds it (its tag rules are copied below, its numbers are
-//! its own `Number::from_str`). serde_yaml stays the value type and a strict test oracle
+//! The parser is libyaml-safer, a safe Rust port of libyaml, which yaml_serde parses with: the
+//! grammar (what is valid, where a scalar ends) is yaml_serde's, and the value is built as
+//! yaml_serde's `Value` deserializer builds it (its tag rules are copied below, its numbers are
+//! its own `Number::from_str`). yaml_serde stays the value type and a strict test oracle
 //! (`harness::reader_agrees`): the same value, or both refuse, but for the intended
-//! differences listed in docs/hardening.md (input limits, an anchor defined twice, serde_yaml's
+//! differences listed in docs/hardening.md (input limits, an anchor defined twice, yaml_serde's
 //! alias repetition limit).
 //!
 //! Every text gets an answer: its value, or one error with the line it happened on. Lines are
@@ -23,8 +23,8 @@ use std::str::FromStr;
 use std::sync::Once;
 
 use libyaml_safer::{Encoding, Event, EventData, Parser, ScalarStyle};
-use serde_yaml::value::{Tag, TaggedValue};
-use serde_yaml::{Mapping, Number, Value};
+use yaml_serde::value::{Tag, TaggedValue};
+use yaml_serde::{Mapping, Number, Value};
 
 use crate::load::key_str;
 
@@ -33,7 +33,7 @@ use crate::load::key_str;
 // wrong (docs/hardening.md).
 
 /// Deepest nesting accepted, aliases expanded. The deepest corpus manifest nests 8 levels;
-/// serde_yaml stops at 128.
+/// yaml_serde stops at 128.
 pub const MAX_DEPTH: usize = 100;
 /// Most YAML nodes (scalars, lists, mappings), aliases counted at their expanded size. Real
 /// manifests have hundreds (616 at most in the corpus); 250,000 keeps a parse under 100 MiB.
@@ -141,7 +141,7 @@ pub fn line_at(text: &[u8], offset: usize) -> usize {
     before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-/// The parser's own refusal, named as serde_yaml names it (its problem, without position).
+/// The parser's own refusal, named as yaml_serde names it (its problem, without position).
 fn syntax_error(text: &str, e: &libyaml_safer::Error) -> ReadError {
     let offset = match e.problem_mark() {
         Some(mark) => usize::try_from(mark.index).unwrap_or(usize::MAX),
@@ -513,7 +513,7 @@ impl Builder {
     }
 
     /// `message` about a node inside the first `depth` open containers, after its key path as
-    /// serde_yaml writes it (`a.b[0]`, `.[0]` at the root; nothing for the root itself).
+    /// yaml_serde writes it (`a.b[0]`, `.[0]` at the root; nothing for the root itself).
     fn at_path(&self, depth: usize, message: &str) -> String {
         let mut path = String::new();
         for open in &self.stack[..depth] {
@@ -532,7 +532,7 @@ impl Builder {
                     }
                     path.push_str(key_str(k).as_deref().unwrap_or("?"));
                 }
-                // Inside a key: serde_yaml names the mapping.
+                // Inside a key: yaml_serde names the mapping.
                 Container::Map { key: None, .. } => {}
             }
         }
@@ -570,11 +570,11 @@ impl Builder {
             return Ok(());
         };
         match map.entry(k) {
-            serde_yaml::mapping::Entry::Vacant(e) => {
+            yaml_serde::mapping::Entry::Vacant(e) => {
                 e.insert(built.value);
                 Ok(())
             }
-            serde_yaml::mapping::Entry::Occupied(e) => {
+            yaml_serde::mapping::Entry::Occupied(e) => {
                 let message = duplicate_key(e.key());
                 Err((key_offset, self.at_path(depth - 1, &message), false))
             }
@@ -593,7 +593,7 @@ impl Builder {
     }
 }
 
-/// serde_yaml's message for a key a mapping repeats.
+/// yaml_serde's message for a key a mapping repeats.
 fn duplicate_key(key: &Value) -> String {
     match key {
         Value::Null => "duplicate entry with null key".into(),
@@ -604,14 +604,14 @@ fn duplicate_key(key: &Value) -> String {
     }
 }
 
-/// A local tag (`!name`, and `!` alone) as serde_yaml names it in a `Value::Tagged`; `None`
+/// A local tag (`!name`, and `!` alone) as yaml_serde names it in a `Value::Tagged`; `None`
 /// for any other tag (`!!str` and other `tag:yaml.org,2002:` tags), which does not tag.
 fn local_tag(tag: &str) -> Option<Tag> {
     let name = tag.strip_prefix('!')?;
     Some(Tag::new(if name.is_empty() { tag } else { name }))
 }
 
-/// A scalar as serde_yaml's `Value` deserializer reads it (its `visit_scalar`): a plain scalar
+/// A scalar as yaml_serde's `Value` deserializer reads it (its `visit_scalar`): a plain scalar
 /// resolved (null, boolean, number, else string), any other a string; a local tag wraps that in
 /// `Value::Tagged`; the core tags `!!bool`, `!!int`, `!!float` and `!!null` require their
 /// type; any other tag reads as a string.
@@ -646,8 +646,8 @@ fn scalar_value(text: String, plain: bool, tag: Option<String>) -> Result<Value,
     value.ok_or_else(|| format!("invalid value: string {text:?}, expected {expected}"))
 }
 
-/// A plain scalar: null, a boolean, a number (serde_yaml's own reading of one), else a string.
-/// An integer too large for 64 bits is an error, as in serde_yaml.
+/// A plain scalar: null, a boolean, a number (yaml_serde's own reading of one), else a string.
+/// An integer too large for 64 bits is an error, as in yaml_serde.
 fn resolve_plain(v: String) -> Result<Value, String> {
     if parse_null(&v) {
         return Ok(Value::Null);
@@ -655,7 +655,7 @@ fn resolve_plain(v: String) -> Result<Value, String> {
     if let Some(b) = parse_bool(&v) {
         return Ok(Value::Bool(b));
     }
-    // Every number serde_yaml reads starts with one of these; most scalars do not.
+    // Every number yaml_serde reads starts with one of these; most scalars do not.
     if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
         return Ok(Value::String(v));
     }
@@ -699,8 +699,8 @@ mod tests {
         read(text, MAX_NODES, true).unwrap().1.unwrap()
     }
 
-    fn same_as_serde_yaml(text: &str) {
-        let expected = serde_yaml::from_str::<Value>(text);
+    fn same_as_yaml_serde(text: &str) {
+        let expected = yaml_serde::from_str::<Value>(text);
         match read(text, MAX_NODES, false) {
             Ok((v, _)) => assert_eq!(Some(v), expected.ok(), "{text:?}"),
             Err(e) => assert!(expected.is_err(), "{text:?}: {e:?}"),
@@ -708,7 +708,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_scalars_and_tags_read_as_serde_yaml_reads_them() {
+    fn plain_scalars_and_tags_read_as_yaml_serde_reads_them() {
         let scalars = "|~|null|NULL|Null|nULL|true|True|TRUE|tRUE|yes|on|0|-0|+0|007|-007|+12|12|-12\
             |0x1F|-0x1F|0x-1|0o17|-0o17|0b101|-0b101|1.5|-1.5|+1.5|.5|5.|1e3|1E-3|.inf|-.inf|+.inf\
             |.nan|.NaN|nan|inf|infinity|-inf|1_000|18446744073709551615|18446744073709551616\
@@ -719,7 +719,7 @@ mod tests {
             |!!null ~|!!null x|!custom x|!custom 1|!custom '1'|! x|!<tag:x> 1|!!map {a: 1}\
             |!t {a: 1}|!t [1]|&a !t x";
         for scalar in scalars.split('|') {
-            same_as_serde_yaml(&format!("k: {scalar}\nz: 1\n"));
+            same_as_yaml_serde(&format!("k: {scalar}\nz: 1\n"));
         }
     }
 
@@ -757,7 +757,7 @@ mod tests {
             ),
         ] {
             assert_eq!(error(text), (line, invalid(message)), "{text:?}");
-            same_as_serde_yaml(text);
+            same_as_yaml_serde(text);
         }
     }
 
@@ -775,7 +775,7 @@ mod tests {
             "a: 'x'",
             "a: |\n  x\n",
         ] {
-            same_as_serde_yaml(text);
+            same_as_yaml_serde(text);
         }
         assert_eq!(value("a: |\n  x")["a"], Value::from("x"));
         let (line, message) = error("a: 1\nb: [!,\n");
@@ -793,7 +793,7 @@ mod tests {
     fn lines_count_newlines_only_and_start_where_the_event_does() {
         let text = "a: 'x\u{2028}y\u{85}z'\nb: |\n  text\nc:\n  - &i\n    k: 1\n  - *i\n";
         let (v, positions) = read(text, 1000, true).unwrap();
-        assert_eq!(v, serde_yaml::from_str::<Value>(text).unwrap());
+        assert_eq!(v, yaml_serde::from_str::<Value>(text).unwrap());
         let positions = positions.unwrap();
         let root = positions.root();
         assert!(root.matches(&v));

@@ -10,13 +10,13 @@
 //! answers for texts where cutting at column-0 keys cannot change the meaning (see `split`)
 //! and where every section parses alone to a one-entry mapping; for anything else it returns
 //! `None` and the caller parses the whole text as before, which also gives every error. The
-//! equivalence with `serde_yaml` is checked in `tests/sections_equivalence.rs`.
+//! equivalence with `yaml_serde` is checked in `tests/sections_equivalence.rs`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use serde_yaml::{Mapping, Value};
+use yaml_serde::{Mapping, Value};
 
 use crate::error::Result;
 use crate::load::{document_from_value, Document, LoadOptions, Node, Source};
@@ -145,7 +145,7 @@ impl SectionCache {
     }
 
     /// The value of `text` assembled from its sections, or `None` when the section path does
-    /// not answer for it. When it answers, the value is the one `serde_yaml` gives the whole
+    /// not answer for it. When it answers, the value is the one `yaml_serde` gives the whole
     /// text, and the whole text is within `max_nodes` (see `split`).
     pub fn read(&self, text: &str, max_nodes: u64) -> Option<Value> {
         let (sections, cells) = self.sections_and_cells(text, max_nodes)?;
@@ -153,7 +153,7 @@ impl SectionCache {
         let mut root = Mapping::with_capacity(cells.len());
         for (cell, text) in cells.iter().zip(&sections) {
             let (key, value) = cell.entry(text, max_nodes, &mut parsed)?;
-            // serde_yaml refuses a repeated key; the whole parse gives that error.
+            // yaml_serde refuses a repeated key; the whole parse gives that error.
             if root.contains_key(key) {
                 return None;
             }
@@ -368,7 +368,7 @@ fn split_entries(text: &str) -> Option<Vec<&str>> {
 /// The top-level sections of `text`: each starts at a line whose first byte may begin a
 /// top-level key (ASCII alphanumeric, `_`, `"` or `'`) and runs to the next. `None` when
 /// cutting there could mean something else than the whole text does:
-/// - an anchor could be aliased from another section, and serde_yaml numbers anchors over the
+/// - an anchor could be aliased from another section, and yaml_serde numbers anchors over the
 ///   whole document (a name defined in two sections confuses it), so any `&` that could start
 ///   one (followed by a byte of an anchor name, `[0-9A-Za-z_-]` for libyaml) is refused; a `&`
 ///   in text such as `status & details` is not an anchor. Without anchors there are no
@@ -608,7 +608,7 @@ mod tests {
         let v1 = "app:\n  id: a\nmodules:\n  x: 1\n";
         let v2 = "app:\n  id: a\nmodules:\n  x: 2\n";
         for text in [v1, v2, v1] {
-            let expected: Value = serde_yaml::from_str(text).unwrap();
+            let expected: Value = yaml_serde::from_str(text).unwrap();
             assert_eq!(cache.read(text, max), Some(expected));
         }
         let stats = cache.stats();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{root, scratch, stderr, stdout};
-use serde_yaml::{Mapping, Value};
+use yaml_serde::{Mapping, Value};
 
 enum Linter {
     Native,
@@ -78,7 +78,7 @@ fn linter_or_skip() -> Option<Linter> {
 /// action.yml's steps as the one job of a workflow whose `inputs` are the action's.
 fn action_as_workflow(dir: &Path) -> PathBuf {
     let action: Value =
-        serde_yaml::from_str(&std::fs::read_to_string(root().join("action.yml")).unwrap()).unwrap();
+        yaml_serde::from_str(&std::fs::read_to_string(root().join("action.yml")).unwrap()).unwrap();
     let mut inputs = Mapping::new();
     for name in action["inputs"].as_mapping().unwrap().keys() {
         let mut input = Mapping::new();
@@ -86,14 +86,14 @@ fn action_as_workflow(dir: &Path) -> PathBuf {
         input.insert("required".into(), false.into());
         inputs.insert(name.clone(), input.into());
     }
-    let workflow: Value = serde_yaml::from_str(&format!(
+    let workflow: Value = yaml_serde::from_str(&format!(
         "on: {{workflow_call: {{inputs: {}}}}}\njobs: {{action: {{runs-on: ubuntu-latest, steps: {}}}}}",
         serde_json::to_string(&inputs).unwrap(),
         serde_json::to_string(&action["runs"]["steps"]).unwrap()
     ))
     .unwrap();
     let file = dir.join("action-steps.yml");
-    std::fs::write(&file, serde_yaml::to_string(&workflow).unwrap()).unwrap();
+    std::fs::write(&file, yaml_serde::to_string(&workflow).unwrap()).unwrap();
     file
 }
 
@@ -103,7 +103,7 @@ fn documented_workflows(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for (i, block) in doc.split("```yaml\n").skip(1).enumerate() {
         let body = &block[..block.find("\n```").unwrap()];
-        let value: Value = serde_yaml::from_str(body).unwrap();
+        let value: Value = yaml_serde::from_str(body).unwrap();
         if value.get("jobs").is_some() {
             let file = dir.join(format!("docs-ci-{i}.yml"));
             std::fs::write(&file, body).unwrap();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{bin, example, root, scratch, stderr, stdout};
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap()
@@ -23,7 +23,7 @@ fn doc_yaml_blocks() -> Vec<Value> {
     while let Some(start) = rest.find("```yaml\n") {
         let body = &rest[start + 8..];
         let end = body.find("\n```").expect("closed block");
-        blocks.push(serde_yaml::from_str(&body[..end]).expect("docs/ci.md yaml block parses"));
+        blocks.push(yaml_serde::from_str(&body[..end]).expect("docs/ci.md yaml block parses"));
         rest = &body[end..];
     }
     blocks
@@ -308,7 +308,7 @@ fn action_check_script_refuses_a_missing_base_and_handles_a_first_release() {
 
 #[test]
 fn pre_commit_hook_entry_checks_staged_manifests_against_head() {
-    let hooks: Value = serde_yaml::from_str(&read(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: Value = yaml_serde::from_str(&read(".pre-commit-hooks.yaml")).unwrap();
     let hook = &hooks[0];
     let documented = &doc_block("repos")["repos"][0]["hooks"][0]["id"];
     assert_eq!(&hook["id"], documented);
@@ -348,7 +348,7 @@ fn pre_commit_hook_entry_checks_staged_manifests_against_head() {
 
 #[test]
 fn documented_workflow_uses_only_declared_action_inputs_with_full_history() {
-    let action: Value = serde_yaml::from_str(&read("action.yml")).unwrap();
+    let action: Value = yaml_serde::from_str(&read("action.yml")).unwrap();
     let inputs = action["inputs"].as_mapping().unwrap();
     let workflow = doc_block("jobs");
     let steps = workflow["jobs"]["roa-diff"]["steps"].as_sequence().unwrap();
@@ -395,7 +395,7 @@ fn report_step(
     refuse: u16,
     head: &str,
 ) -> (serde_json::Value, String) {
-    let action: Value = serde_yaml::from_str(&read("action.yml")).unwrap();
+    let action: Value = yaml_serde::from_str(&read("action.yml")).unwrap();
     let step = action["runs"]["steps"]
         .as_sequence()
         .unwrap()

@@ -354,7 +354,7 @@ fn a_global_hooks_path_lets_repositories_without_a_manifest_push_and_commit() {
 
 /// The two hooks of `.pre-commit-hooks.yaml`, as (id, entry words after `roa-diff`, stages).
 fn declared_hooks() -> Vec<(String, Vec<String>, String)> {
-    let hooks: Vec<serde_yaml::Value> = serde_yaml::from_str(
+    let hooks: Vec<yaml_serde::Value> = yaml_serde::from_str(
         &std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
         )

@@ -9,7 +9,7 @@
 
 use proptest::prelude::*;
 use proptest::sample::subsequence;
-use serde_yaml::{Mapping, Value};
+use yaml_serde::{Mapping, Value};
 
 use roa_diff::diff::Change;
 use roa_diff::load::{LoadOptions, Source};
@@ -416,7 +416,7 @@ fn write(m: &Manifest, layout: Layout) -> String {
     if !modules.is_empty() {
         top.push(("modules", map(d, modules)));
     }
-    serde_yaml::to_string(&map(d, top)).expect("a generated manifest serializes")
+    yaml_serde::to_string(&map(d, top)).expect("a generated manifest serializes")
 }
 
 fn run(old: &str, new: &str) -> Report {

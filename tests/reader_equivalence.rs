@@ -1,4 +1,4 @@
-//! The reader (`src/reader.rs`) against serde_yaml, its strict oracle (`harness::reader_agrees`):
+//! The reader (`src/reader.rs`) against yaml_serde, its strict oracle (`harness::reader_agrees`):
 //! the same value, or both refuse, but for the intended differences of docs/hardening.md; lines
 //! shaped like the value. Run over every manifest the project has: the corpus, the fixture
 //! cases, the fuzz findings, the hostile inputs, and generated documents.

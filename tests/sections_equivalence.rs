@@ -1,6 +1,6 @@
-//! The section path (`src/sections.rs`) against serde_yaml, the parser of record: wherever it
-//! answers, the value must be serde_yaml's for the whole text, and it must not answer for a
-//! text serde_yaml refuses. Also the whole document (`${VAR}` interpolation, the mapping
+//! The section path (`src/sections.rs`) against yaml_serde, the parser of record: wherever it
+//! answers, the value must be yaml_serde's for the whole text, and it must not answer for a
+//! text yaml_serde refuses. Also the whole document (`${VAR}` interpolation, the mapping
 //! check, errors) against `load::parse` without lines. Run over the corpus, the fixture cases,
 //! hand-written cuts that a naive split would get wrong, and generated texts; one cache serves
 //! each test, so that sections parsed for one text are reused for the next.
@@ -15,7 +15,7 @@ use roa_diff::load::{parse, source_from_bytes, LoadOptions, Source};
 use roa_diff::model::Manifest;
 use roa_diff::report::{compare_loaded, load_manifest, load_manifest_with, verdict};
 use roa_diff::sections::SectionCache;
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 fn max_nodes() -> u64 {
     roa_diff::reader::max_nodes(roa_diff::load::DEFAULT_MAX_BYTES)
@@ -31,12 +31,12 @@ fn options() -> LoadOptions {
 
 /// Checks one text; whether the section path answered.
 fn agrees(cache: &SectionCache, text: &str) -> bool {
-    let whole = serde_yaml::from_str::<Value>(text);
+    let whole = yaml_serde::from_str::<Value>(text);
     let answered = cache.read(text, max_nodes());
     match (&answered, &whole) {
         (Some(sections), Ok(whole)) => assert_eq!(sections, whole, "{text:?}"),
         (Some(sections), Err(e)) => {
-            panic!("answered {sections:?} where serde_yaml refuses ({e}): {text:?}")
+            panic!("answered {sections:?} where yaml_serde refuses ({e}): {text:?}")
         }
         (None, _) => {}
     }
@@ -240,7 +240,7 @@ fn tricky_texts() {
         ("a: 1\n...\n", false),
         ("a: 1\n...\nb: 2\n", false),
         ("%YAML 1.1\n---\na: 1\n", false),
-        // Duplicate top-level keys: serde_yaml's error, from the whole parse.
+        // Duplicate top-level keys: yaml_serde's error, from the whole parse.
         ("a: 1\nb: 2\na: 3\n", false),
         ("a: 1\n\"a\": 2\n", false),
         ("1: x\n\"1\": y\n", true),

@@ -303,7 +303,7 @@ fn git_mode_does_not_parse_a_broken_non_manifest_without_limits() {
     big.push_str(&"  - a\n".repeat(2_500_000));
     r.write("fixtures/big.yml", &big);
     r.commit("fixture");
-    // serde_yaml on 2.5 million nodes needs hundreds of MB; the limits refuse it first.
+    // yaml_serde on 2.5 million nodes needs hundreds of MB; the limits refuse it first.
     let o = bash(
         &r,
         "ulimit -v 262144; exec roa-diff --git origin/main HEAD",
