@@ -75,22 +75,61 @@ pub fn read(
 ) -> Result<(Value, Option<Positions>), ReadError> {
     // libyaml-safer 0.3.0 panics where a block scalar's last line ends the text without a line
     // break (libyaml reads a NUL there; upstream issue 6): the parser is given one, and the
-    // builder takes it back out of the scalar it lands in.
-    let end: &[u8] = if text.ends_with('\n') { b"" } else { b"\n" };
+    // builder takes it back out of the scalar it lands in. A last line of only spaces or tabs is
+    // the exception: usually a blank line, which adds nothing to a scalar where the given break
+    // would add one to a clipped `|` or `>` that nothing can tell from the break of its last
+    // line; the parser reads such a text as it is, and panics only where that line is content.
+    let last_line = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
+    let ends_blank = !last_line.is_empty() && last_line.bytes().all(|b| b == b' ' || b == b'\t');
+    let parsed = if text.ends_with('\n') {
+        parse(text, max_nodes, lines, false)
+    } else if ends_blank {
+        match parse(text, max_nodes, lines, false) {
+            Err(Stop::Panicked(_)) => parse(text, max_nodes, lines, true),
+            read => read,
+        }
+    } else {
+        parse(text, max_nodes, lines, true)
+    };
+    // Its few other panics (a tag followed by `,` in a flow collection, upstream issue 7; a
+    // `%`-escaped surrogate in a tag) are refusals too, never a crash.
+    parsed.map_err(|stop| match stop {
+        Stop::Refused(e) => e,
+        Stop::Panicked(offset) => ReadError {
+            line: line_at(text.as_bytes(), offset),
+            message: invalid("the YAML parser cannot read this text (a malformed tag?)"),
+            limit: false,
+        },
+    })
+}
+
+/// Why one pass of the parser stopped short of a value.
+enum Stop {
+    Refused(ReadError),
+    /// The parser panicked; the offset of the last event it gave.
+    Panicked(usize),
+}
+
+/// One pass of the parser over `text`, with a line break after it when `add_break` is set.
+fn parse(
+    text: &str,
+    max_nodes: u64,
+    lines: bool,
+    add_break: bool,
+) -> Result<(Value, Option<Positions>), Stop> {
+    let end: &[u8] = if add_break { b"\n" } else { b"" };
     let mut parser = Parser::new();
     parser.set_encoding(Encoding::Utf8);
     // In small pieces: the parser decodes all that its input offers into a queue of `char`s
     // (4 bytes each), which for the whole text would be 4 times its size.
     parser.set_input(BufReader::with_capacity(8192, text.as_bytes().chain(end)));
     let mut builder = Builder::new(text, max_nodes, lines);
-    builder.added_break = (!end.is_empty()).then_some(text.len());
+    builder.added_break = add_break.then_some(text.len());
     let error = |offset, message, limit| ReadError {
         line: line_at(text.as_bytes(), offset),
         message,
         limit,
     };
-    // Its few other panics (a tag followed by `,` in a flow collection, upstream issue 7; a
-    // `%`-escaped surrogate in a tag) are refusals too, never a crash.
     let mut last = 0;
     let parsed = catch_parser_panic(|| loop {
         let event = parser.parse().map_err(|e| syntax_error(text, &e))?;
@@ -102,12 +141,8 @@ pub fn read(
         }
     });
     match parsed {
-        Ok(result) => result.map(|()| builder.finish()),
-        Err(_) => Err(error(
-            last,
-            invalid("the YAML parser cannot read this text (a malformed tag?)"),
-            false,
-        )),
+        Ok(result) => result.map(|()| builder.finish()).map_err(Stop::Refused),
+        Err(_) => Err(Stop::Panicked(last)),
     }
 }
 
@@ -777,6 +812,27 @@ mod tests {
         ] {
             same_as_yaml_serde(text);
         }
+        // A last line of only white space: blank (nothing to the scalar, in every chomping) or,
+        // past the indentation, content (fuzz run 20 found the clipped blank one read as "i").
+        for text in [
+            ">\n i\n ",
+            "a: |\n  x\n  ",
+            "a: |\n  x\n ",
+            "a: |+\n  x\n  ",
+            "a: |-\n  x\n  ",
+            "a: |\n  x \n  ",
+            "a: |\n  x\n    ",
+            "a: |+\n  x\n    ",
+            "a: |\n  x\n  \t",
+            "a: >\n  x\n\n  ",
+            "- |\n  x\n  ",
+            "|+\n ",
+            "a: 1\n  ",
+        ] {
+            same_as_yaml_serde(text);
+        }
+        assert_eq!(value(">\n i\n "), Value::from("i\n"));
+        assert_eq!(value("a: |\n  x\n    ")["a"], Value::from("x\n  "));
         assert_eq!(value("a: |\n  x")["a"], Value::from("x"));
         let (line, message) = error("a: 1\nb: [!,\n");
         assert_eq!(line, 2);
