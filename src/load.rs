@@ -314,6 +314,13 @@ pub(crate) fn key_str(key: &Value) -> Option<Cow<'_, str>> {
     }
 }
 
+/// A key written with no value (`key:`, `key: null`, `key: ~`) counts as absent. A tagged null
+/// (`app: !`) is not absent: it is a tagged value, reported as one like every other tag, on
+/// every path (yaml_serde's `is_null` would look through the tag).
+fn is_absent(v: &Value) -> bool {
+    matches!(v, Value::Null)
+}
+
 /// A human name for a YAML value's type, for error messages.
 pub fn type_name(v: &Value) -> String {
     match v {
@@ -323,7 +330,11 @@ pub fn type_name(v: &Value) -> String {
         Value::String(_) => "a string".into(),
         Value::Sequence(_) => "a list".into(),
         Value::Mapping(_) => "a mapping".into(),
-        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+        // yaml_serde prints the bare local tag `!` as `!!`, which reads as a core tag.
+        Value::Tagged(t) => match t.tag.to_string() {
+            tag if tag == "!!" => "a value tagged !".into(),
+            tag => format!("a value tagged {tag}"),
+        },
     }
 }
 
@@ -345,7 +356,7 @@ impl<'a> Node<'a> {
     /// `Document::root().field(key)` gives for it in a document without line numbers (`None`
     /// for a null value, which reads as absent).
     pub fn section(doc_name: &'a str, key: &str, value: &'a Value) -> Option<Node<'a>> {
-        (!value.is_null()).then(|| Node {
+        (!is_absent(value)).then(|| Node {
             doc_name,
             value,
             pos: None,
@@ -395,7 +406,8 @@ impl<'a> Node<'a> {
             Value::Mapping(map) => {
                 let mut entries = map.iter().enumerate();
                 Ok(match entries.find(|(_, (k, _))| k.as_str() == Some(key)) {
-                    None | Some((_, (_, Value::Null))) => None,
+                    None => None,
+                    Some((_, (_, v))) if is_absent(v) => None,
                     Some((i, (_, v))) => Some(self.child(key, i, v)),
                 })
             }
@@ -414,7 +426,7 @@ impl<'a> Node<'a> {
             let Some(key) = key_text(k) else {
                 return Err(self.error(format!("keys must be strings, found {}", type_name(k))));
             };
-            if v.is_null() {
+            if is_absent(v) {
                 continue;
             }
             let child = self.child(&key, i, v);
@@ -543,6 +555,29 @@ mod tests {
             e.to_string(),
             "m.yml:4: permissions.scopes: expected a list, found a number"
         );
+    }
+
+    #[test]
+    fn a_tagged_null_is_a_tagged_value_not_an_absent_key() {
+        // Found by fuzz run 20: the section path of `log` skipped `app: !` as absent while the
+        // whole read refused it; both now refuse it, naming the tag as written.
+        for (text, message) in [
+            (
+                "app: !",
+                "m.yml:1: app: expected a mapping, found a value tagged !",
+            ),
+            (
+                "modules:\n  jira:issuePanel: !foo\n",
+                "m.yml:2: modules.jira:issuePanel: expected a list, found a value tagged !foo",
+            ),
+        ] {
+            let d = doc(text).unwrap();
+            let e = crate::model::Manifest::from_document(&d).unwrap_err();
+            assert_eq!(e.to_string(), message);
+        }
+        // Untagged, the key is absent.
+        let d = doc("app:\nmodules:\n  jira:issuePanel: ~\n").unwrap();
+        assert!(crate::model::Manifest::from_document(&d).is_ok());
     }
 
     #[test]
