@@ -4,6 +4,9 @@
 // @biomejs/biome and @bufbuild/buf ship. Name, version, description, license and repository
 // come from Cargo.toml, so they are said once.
 //
+// The launcher package also holds the JavaScript API (lib/index.js, lib/index.d.ts) and the
+// report types npm/schema-types.js generates from docs/*.schema.json (lib/report.d.ts).
+//
 //   node npm/build.js --out DIR --binary PLATFORM=PATH [--binary ...] [--version X.Y.Z]
 //
 // PLATFORM is one of the keys of PLATFORMS (Node's `${process.platform}-${process.arch}`).
@@ -12,6 +15,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const { generate: reportTypes } = require('./schema-types.js');
 
 // Node platform -> the Rust target the release workflow builds for it. Linux builds are static
 // musl, so one package serves glibc and musl (Alpine) systems alike.
@@ -85,6 +89,16 @@ function main() {
   fs.copyFileSync(path.join(__dirname, 'roa-diff', 'bin', 'roa-diff.js'), path.join(launcherDir, 'bin', 'roa-diff.js'));
   fs.chmodSync(path.join(launcherDir, 'bin', 'roa-diff.js'), 0o755);
   fs.copyFileSync(path.join(__dirname, 'roa-diff', 'README.md'), path.join(launcherDir, 'README.md'));
+  // The API (lib/), and its report types generated from the JSON Schemas now, so they cannot
+  // drift from the contract.
+  fs.cpSync(path.join(__dirname, 'roa-diff', 'lib'), path.join(launcherDir, 'lib'), { recursive: true });
+  let types;
+  try {
+    types = reportTypes(root);
+  } catch (err) {
+    fail(`cannot generate lib/report.d.ts: ${err.message}`);
+  }
+  fs.writeFileSync(path.join(launcherDir, 'lib', 'report.d.ts'), types);
   const copyLicences = (dir) => licences.forEach((f) => fs.copyFileSync(path.join(root, f), path.join(dir, f)));
   copyLicences(launcherDir);
 

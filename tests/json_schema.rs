@@ -1,6 +1,7 @@
 //! docs/output.schema.json describes what `--format json` really prints: every fixture case's
 //! output, and output with accepted changes, must validate; broken output must not. Likewise
-//! docs/check.schema.json for `roa-diff check --format json`.
+//! docs/check.schema.json for `roa-diff check --format json`, and docs/git.schema.json for the
+//! `--git` document (whose app reports are output.schema.json's).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -390,4 +391,119 @@ fn check_schema_lists_exactly_the_reason_and_blocker_codes() {
         output["$defs"]["side"]["properties"]["roa_reasons"]["items"]["properties"]["code"]["enum"],
         check["$defs"]["reason"]["properties"]["code"]["enum"]
     );
+}
+
+fn git_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("docs/git.schema.json")).unwrap();
+    let git: Value = serde_json::from_str(&text).expect("docs/git.schema.json is JSON");
+    // Its app reports `$ref` output.schema.json, resolved against its `$id`: registered here,
+    // never fetched.
+    let registry = jsonschema::Registry::new()
+        .add("https://roa-diff.invalid/output.schema.json", schema())
+        .expect("output.schema.json is a schema")
+        .prepare()
+        .expect("the registry resolves");
+    jsonschema::options()
+        .with_registry(&registry)
+        .build(&git)
+        .expect("git.schema.json compiles without remote refs")
+}
+
+/// A `--git` document with an app of every status, a removed one without report, and notes.
+fn git_document() -> Value {
+    use roa_diff::report::apps::{to_json_value, AppReport, AppStatus, AppsReport};
+    let read = |name: &str| {
+        read_file(
+            &root().join("testdata/examples").join(name),
+            DEFAULT_MAX_BYTES,
+        )
+        .unwrap()
+    };
+    let (v1, v2) = (read("v1.yml"), read("v2.yml"));
+    let options = LoadOptions::default();
+    let major = compare(Some(&v1), &v2, &options).unwrap();
+    let same = compare(Some(&v1), &v1, &options).unwrap();
+    let first = compare(None, &v2, &options).unwrap();
+    let app = |path: &str, old_path: Option<&str>, status, report: Option<&_>| AppReport {
+        path: path.into(),
+        old_path: old_path.map(Into::into),
+        app_id: Some("ari:cloud:ecosystem::app/x".into()),
+        status,
+        report: report.cloned(),
+    };
+    to_json_value(&AppsReport {
+        base: "(no tag matching v*)".into(),
+        head: "(working tree)".into(),
+        notes: vec!["no tag matches v*: every manifest is a first release".into()],
+        apps: vec![
+            app("a/manifest.yml", None, AppStatus::Added, Some(&first)),
+            app(
+                "b/manifest.yml",
+                Some("b/manifest.yml"),
+                AppStatus::Modified,
+                Some(&major),
+            ),
+            app(
+                "c/manifest.yml",
+                Some("old/c.yml"),
+                AppStatus::Moved,
+                Some(&same),
+            ),
+            app(
+                "d/manifest.yml",
+                Some("d/manifest.yml"),
+                AppStatus::Removed,
+                None,
+            ),
+            app(
+                "e/manifest.yml",
+                Some("e/manifest.yml"),
+                AppStatus::Unchanged,
+                Some(&same),
+            ),
+        ],
+    })
+}
+
+#[test]
+fn git_output_validates_and_broken_git_documents_do_not() {
+    let validator = git_validator();
+    let good = git_document();
+    assert_eq!(errors(&validator, &good), Vec::<String>::new());
+
+    // The binary's own output, from a repository.
+    let repo = common::Repo::new("schema-git");
+    let example = |name: &str| std::fs::read_to_string(root().join("testdata/examples").join(name));
+    repo.write("manifest.yml", &example("v1.yml").unwrap());
+    repo.commit("v1");
+    repo.write("manifest.yml", &example("v2.yml").unwrap());
+    let (code, real) = repo.json(&["--git", "HEAD"]);
+    assert_eq!((code, &real["apps"][0]["status"]), (1, &"modified".into()));
+    assert_eq!(errors(&validator, &real), Vec::<String>::new());
+
+    let broken = |change: &dyn Fn(&mut Value)| {
+        let mut document = good.clone();
+        change(&mut document);
+        !validator.is_valid(&document)
+    };
+    assert!(broken(&|d| d["verdict"]["surprise"] = true.into()));
+    assert!(broken(&|d| d["verdict"]["update"] = "huge".into()));
+    assert!(broken(&|d| d["apps"][1]["status"] = "renamed".into()));
+    assert!(broken(&|d| d["schema_version"] = 1.into()));
+    // A removed app has no report, any other one has; only an added app has no old path.
+    assert!(broken(
+        &|d| d["apps"][3]["report"] = d["apps"][1]["report"].clone()
+    ));
+    assert!(broken(&|d| d["apps"][1]["report"] = Value::Null));
+    assert!(broken(&|d| d["apps"][1]["old_path"] = Value::Null));
+    // An app's report is held to output.schema.json (the cross-file $ref resolves).
+    assert!(broken(&|d| {
+        d["apps"][1]["report"]
+            .as_object_mut()
+            .unwrap()
+            .remove("verdict");
+    }));
+    assert!(broken(
+        &|d| d["apps"][1]["report"]["changes"][0]["rule"] = "made-up".into()
+    ));
 }

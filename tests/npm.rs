@@ -2,7 +2,9 @@
 //! test, `npm pack` packs them, and a scratch project installs the tarballs with
 //! `--ignore-scripts --offline` and a registry address nothing listens on (so nothing can come
 //! from the network). Then `npx roa-diff` runs real diffs: output, stdin, each exit status, a
-//! signal, and the one-line error when the platform package is missing.
+//! signal, and the one-line error when the platform package is missing. The JavaScript API
+//! (tests/js/api.js) runs there too, and its TypeScript types are checked with the pinned `tsc`
+//! .ci/run installs into target/ci-tools (with CI=true a missing tsc fails instead of skipping).
 #![cfg(unix)]
 
 mod common;
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, example, root, scratch, stderr, stdout};
+use common::{bin, example, root, scratch, stderr, stdout, Repo};
 
 fn run_ok(cmd: &mut Command) -> Output {
     let o = cmd
@@ -28,10 +30,10 @@ fn node_platform() -> String {
     stdout(&o).trim().to_string()
 }
 
-/// A scratch project with roa-diff installed from freshly packed tarballs; returns it and the
-/// platform package's name.
-fn project() -> (PathBuf, String) {
-    let dir = scratch("npm");
+/// A scratch project with roa-diff installed from freshly packed tarballs (in a scratch folder
+/// of its own per `name`, as tests run in parallel); returns it and the platform package's name.
+fn project(name: &str) -> (PathBuf, String) {
+    let dir = scratch(name);
     let platform = node_platform();
     let packages = dir.join("packages");
     run_ok(
@@ -106,7 +108,7 @@ fn npx(project: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 
 #[test]
 fn npx_runs_the_packed_binary_with_every_exit_status_signals_and_a_clear_missing_package() {
-    let (project, package) = project();
+    let (project, package) = project("npm");
     let (v1, v2) = (example("v1.yml"), example("v2.yml"));
     // Both packages carry the licence texts Cargo.toml's `license` names.
     for dir in ["roa-diff", package.as_str()] {
@@ -192,4 +194,257 @@ fn wait_for_child(parent: u32) -> u32 {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `node` in the scratch project, so `require('roa-diff')` finds the installed package.
+fn node(project: &Path) -> Command {
+    let mut cmd = Command::new("node");
+    isolate(&mut cmd, project);
+    cmd
+}
+
+/// A repository whose HEAD commits the example v1 as manifest.yml, with v2 in the working tree.
+fn example_repo(name: &str) -> Repo {
+    let read = |file: &str| std::fs::read_to_string(example(file)).unwrap();
+    let repo = Repo::new(name);
+    repo.write("manifest.yml", &read("v1.yml"));
+    repo.commit("v1");
+    repo.write("manifest.yml", &read("v2.yml"));
+    repo
+}
+
+#[test]
+fn the_javascript_api_resolves_the_json_contract_and_rejects_errors_as_roa_diff_error() {
+    let (project, package) = project("npm-api");
+    let repo = example_repo("npm-api");
+    let work = project.parent().unwrap().join("api-scratch");
+    std::fs::create_dir_all(&work).unwrap();
+    // In the project, so `require('roa-diff')` resolves to the installed package.
+    std::fs::copy(root().join("tests/js/api.js"), project.join("api.js")).unwrap();
+    let mut cmd = node(&project);
+    repo.env(&mut cmd);
+    let o = cmd
+        .arg("api.js")
+        .arg(root().join("testdata/examples"))
+        .arg(&work)
+        .arg(&repo.dir)
+        .env_remove("API_HOST")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).ends_with(" checks passed\n"), "{}", stdout(&o));
+
+    // `import` from an ES module gets the same names.
+    let o = run_ok(node(&project).args([
+        "--input-type=module",
+        "-e",
+        "import { diff, diffGit, check, RoaDiffError } from 'roa-diff';\n\
+         console.log([diff, diffGit, check].map((f) => typeof f).join(), new RoaDiffError('x') instanceof Error);",
+    ]));
+    assert_eq!(stdout(&o), "function,function,function true\n");
+
+    // Without the platform package the API rejects with the launcher's very message (one lookup).
+    std::fs::remove_dir_all(project.join("node_modules").join(&package)).unwrap();
+    let launcher = npx(&project, &["a.yml", "b.yml"], None);
+    let o = run_ok(node(&project).args([
+        "-e",
+        "require('roa-diff').diff('a.yml', 'b.yml').then(\n\
+           () => console.log('resolved'),\n\
+           (e) => console.log(`${e.name} ${e.exitCode}\\n${e.message}`));",
+    ]));
+    assert_eq!(
+        stdout(&o),
+        format!("RoaDiffError null\n{}", stderr(&launcher))
+    );
+    assert!(
+        stderr(&launcher).contains(&format!("{package} that holds the binary")),
+        "{}",
+        stderr(&launcher)
+    );
+}
+
+/// The pinned TypeScript compiler .ci/run installs; None (the test skips) only outside CI.
+fn tsc_or_skip() -> Option<PathBuf> {
+    let tsc = root().join("target/ci-tools/node_modules/typescript/bin/tsc");
+    if tsc.is_file() {
+        return Some(tsc);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "tsc is not installed: .ci/run installs it (npm install --prefix target/ci-tools typescript@5.9.3)"
+    );
+    eprintln!("skipped: no tsc (run .ci/run once)");
+    None
+}
+
+/// `tsc --noEmit --strict` on `files` of the scratch project; its output and whether it passed.
+fn type_check(tsc: &Path, project: &Path, files: &[&str]) -> (bool, String) {
+    let o = node(project)
+        .arg(tsc)
+        .args(["--noEmit", "--strict", "--target", "es2022"])
+        .args(["--module", "nodenext", "--moduleResolution", "nodenext"])
+        .args(files)
+        .output()
+        .unwrap();
+    (o.status.success(), format!("{}{}", stdout(&o), stderr(&o)))
+}
+
+#[test]
+fn the_typescript_types_fit_real_use_and_real_output_and_reject_misuse() {
+    let Some(tsc) = tsc_or_skip() else {
+        return;
+    };
+    let (project, _) = project("npm-types");
+    std::fs::copy(root().join("tests/js/types.ts"), project.join("types.ts")).unwrap();
+
+    // Real documents as typed literals: TypeScript refuses a missing member, a member the type
+    // lacks (excess property check) and a value outside an enum, so the generated types must
+    // match what the binary prints, accepted changes and a --git document included.
+    let accept = project.join("accept.yml");
+    std::fs::write(
+        &accept,
+        "accept:\n  - rule: remote-added\n    path: remotes[key=summarizer]\n    reason: agreed\n  - roa: lost\n    reason: worth it\n",
+    )
+    .unwrap();
+    let json = |args: &[&str]| {
+        let o = Command::new(bin()).args(args).output().unwrap();
+        assert!(o.status.code() != Some(2), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let (v1, v2) = (example("v1.yml"), example("v2.yml"));
+    let accept = accept.to_str().unwrap();
+    let diff_json = json(&[&v1, &v2, "--format", "json", "--accept", accept]);
+    assert!(diff_json.contains("\"by\": \"rule+path\""), "{diff_json}");
+    let check_json = json(&["check", &v2, "--format", "json"]);
+    let repo = example_repo("npm-types");
+    let (_, git_json) = repo.json(&["--git", "HEAD"]);
+    assert_eq!(git_json["apps"][0]["status"], "modified", "{git_json}");
+    std::fs::write(
+        project.join("real.ts"),
+        format!(
+            "import type {{ CheckReport, DiffGitReport, DiffReport }} from 'roa-diff';\n\
+             export const diffReport: DiffReport = {diff_json};\n\
+             export const checkReport: CheckReport = {check_json};\n\
+             export const gitReport: DiffGitReport = {git_json};\n"
+        ),
+    )
+    .unwrap();
+    let (passed, output) = type_check(&tsc, &project, &["types.ts", "real.ts"]);
+    assert!(passed && output.is_empty(), "{output}");
+
+    // Each misuse must fail to compile, with the error that names it.
+    let misuses = [
+        (
+            "field.ts",
+            "const r = await diff('a', 'b');\nreturn r.report.verdict.updat;",
+            "Property 'updat' does not exist",
+        ),
+        (
+            "fail_on_number.ts",
+            "return diff('a', 'b', { failOn: 3 });",
+            "Type 'number' is not assignable to type 'FailOn | readonly FailOn[] | undefined'",
+        ),
+        (
+            "fail_on_value.ts",
+            "return diff('a', 'b', { failOn: ['major', 'majr'] });",
+            "Type '\"majr\"' is not assignable to type 'FailOn'",
+        ),
+        (
+            "unknown_option.ts",
+            "return diff('a', 'b', { failon: 'never' });",
+            "'failon' does not exist in type 'DiffOptions'",
+        ),
+        (
+            "check_option.ts",
+            "return check('manifest.yml', { accept: 'x.yml' });",
+            "'accept' does not exist in type 'CheckOptions'",
+        ),
+        (
+            "enum_value.ts",
+            "const r = await diff('a', 'b');\nreturn r.report.verdict.roa.change === 'losts';",
+            "This comparison appears to be unintentional",
+        ),
+        (
+            "exit_two.ts",
+            "const r = await check();\nreturn r.exitCode === 2;",
+            "This comparison appears to be unintentional",
+        ),
+        (
+            "wrong_report.ts",
+            "const d: DiffReport = (await check()).report;\nreturn d;",
+            "Type 'CheckReport' is missing the following properties from type 'DiffReport'",
+        ),
+    ];
+    let mut files = Vec::new();
+    for (file, body, _) in &misuses {
+        std::fs::write(
+            project.join(file),
+            format!(
+                "import {{ check, diff }} from 'roa-diff';\n\
+                 import type {{ DiffReport }} from 'roa-diff';\n\
+                 export async function misuse() {{\n{body}\n}}\n"
+            ),
+        )
+        .unwrap();
+        files.push(*file);
+    }
+    let (passed, output) = type_check(&tsc, &project, &files);
+    assert!(!passed, "misuse compiled:\n{output}");
+    for (file, _, error) in &misuses {
+        let errors: Vec<&str> = output
+            .lines()
+            .filter(|line| line.starts_with(&format!("{file}(")))
+            .collect();
+        assert!(
+            errors.len() == 1 && errors[0].contains(error),
+            "{file}: expected one error with {error:?}, got:\n{output}"
+        );
+    }
+}
+
+#[test]
+fn the_type_generator_refuses_json_schema_it_cannot_express() {
+    // The real schemas convert.
+    let o = run_ok(Command::new("node").arg(root().join("npm/schema-types.js")));
+    for declaration in [
+        "export type DiffReport = {",
+        "export type DiffGitReport = {",
+        "export type CheckReport = {",
+        "  report: null | DiffReport;",
+        "  overridden?: {",
+    ] {
+        assert!(
+            stdout(&o).contains(declaration),
+            "{declaration}\n{}",
+            stdout(&o)
+        );
+    }
+    // A keyword outside the subset fails the build (no silently looser type), naming it.
+    let dir = scratch("schema-types");
+    std::fs::create_dir_all(dir.join("docs")).unwrap();
+    for file in ["output", "check", "git"] {
+        let name = format!("docs/{file}.schema.json");
+        std::fs::copy(root().join(&name), dir.join(&name)).unwrap();
+    }
+    let check = dir.join("docs/check.schema.json");
+    let text = std::fs::read_to_string(&check).unwrap();
+    let text = text.replacen(
+        "\"additionalProperties\": false,",
+        "\"patternProperties\": {\"^x-\": true},",
+        1,
+    );
+    std::fs::write(&check, text).unwrap();
+    let o = Command::new("node")
+        .arg(root().join("npm/schema-types.js"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "npm/schema-types.js: error: {}: unsupported JSON Schema keyword 'patternProperties'\n",
+            check.display()
+        )
+    );
 }

@@ -5,26 +5,18 @@
 'use strict';
 
 const { spawn } = require('child_process');
-const path = require('path');
-
-const platform = `${process.platform}-${process.arch}`;
-const pkg = `@roa-diff/${platform}`;
-const exe = process.platform === 'win32' ? 'roa-diff.exe' : 'roa-diff';
-const { optionalDependencies = {} } = require('../package.json');
+const { binaryPath } = require('../lib/binary.js');
 
 function fail(message) {
   process.stderr.write(`roa-diff: error: ${message}\n`);
   process.exit(2);
 }
 
-if (!(pkg in optionalDependencies)) {
-  fail(`no prebuilt roa-diff for ${platform}; build it from source: cargo install --locked roa-diff`);
-}
 let binary;
 try {
-  binary = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'bin', exe);
-} catch (_) {
-  fail(`the package ${pkg} that holds the binary for ${platform} is not installed; reinstall roa-diff without --omit=optional / --no-optional`);
+  binary = binaryPath();
+} catch (err) {
+  fail(err.message);
 }
 
 const child = spawn(binary, process.argv.slice(2), { stdio: 'inherit', windowsHide: true });
