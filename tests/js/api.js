@@ -112,6 +112,8 @@ async function main() {
   await rejects(diff(v1, v2, { env: 'API_HOST' }), null, /option env must be an array of names/);
   await rejects(diff(v1, v2, 'never'), null, /diff\(\): options must be an object/);
   await rejects(diff(v1), null, /diff\(\): newManifest must be a non-empty string/);
+  await rejects(diff('-', v2), null, /diff\(\): oldManifest must be a path, REV:PATH or :PATH, not - \(the API gives the binary no standard input/);
+  await rejects(check('-'), null, /check\(\): manifest must be a path, REV:PATH or :PATH, not -/);
   await rejects(diffGit({ base: 'v1', baseTag: 'v*' }), null, /give base or baseTag, not both/);
   await rejects(diffGit({ head: 'HEAD' }), null, /option head needs base or baseTag/);
 

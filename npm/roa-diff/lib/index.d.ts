@@ -75,7 +75,7 @@ export class RoaDiffError extends Error {
   readonly stderr: string;
 }
 
-/** `roa-diff OLD NEW --format json`: each manifest a path, REV:PATH, :PATH (the index) or - (stdin). */
+/** `roa-diff OLD NEW --format json`: each manifest a path, REV:PATH or :PATH (the index); not `-`, as the API gives the binary no standard input. */
 export function diff(oldManifest: string, newManifest: string, options?: DiffOptions): Promise<DiffResult>;
 
 /** `roa-diff --git [BASE [HEAD]] --format json`: every Forge manifest of the repository at cwd. */

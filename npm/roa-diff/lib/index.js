@@ -104,7 +104,9 @@ function cwdOf(fn, options) {
 }
 
 function positional(fn, name, value) {
-  if (!isString(value)) throw invalid(`${fn}(): ${name}`, 'a non-empty string (a path, REV:PATH, :PATH or -)');
+  if (!isString(value)) throw invalid(`${fn}(): ${name}`, 'a non-empty string (a path, REV:PATH or :PATH)');
+  // The binary's standard input is closed here: `-` would read an empty manifest.
+  if (value === '-') throw invalid(`${fn}(): ${name}`, 'a path, REV:PATH or :PATH, not - (the API gives the binary no standard input; write the text to a file)');
   return value;
 }
 
