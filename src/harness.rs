@@ -58,7 +58,8 @@ pub fn reader_agrees(source: &Source) {
     let max_nodes = crate::reader::max_nodes(MAX_BYTES);
     let read = crate::reader::read(&source.text, max_nodes, true);
     let without_lines = crate::reader::read(&source.text, max_nodes, false);
-    let value_or_error = |r: &ReadResult| r.as_ref().map(|(v, _)| v.clone()).map_err(Clone::clone);
+    let value_or_error =
+        |r: &crate::reader::ReadResult| r.as_ref().map(|(v, _)| v.clone()).map_err(Clone::clone);
     assert_eq!(
         value_or_error(&read),
         value_or_error(&without_lines),
@@ -99,8 +100,6 @@ pub fn reader_agrees(source: &Source) {
         ),
     }
 }
-
-type ReadResult = Result<(Value, Option<crate::reader::Positions>), crate::reader::ReadError>;
 
 /// Whether some anchor name may be defined twice (`&name` twice; a `&` in text can look the
 /// same, which only loosens the check for that text).

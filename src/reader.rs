@@ -68,55 +68,34 @@ type Failure = (usize, String, bool);
 
 /// The value of the single document in `text` (null for no document) and, when `lines` is
 /// set, the line of each of its nodes; or why it does not read.
-pub fn read(
-    text: &str,
-    max_nodes: u64,
-    lines: bool,
-) -> Result<(Value, Option<Positions>), ReadError> {
+pub fn read(text: &str, max_nodes: u64, lines: bool) -> ReadResult {
     // libyaml-safer 0.3.0 panics where a block scalar's last line ends the text without a line
     // break (libyaml reads a NUL there; upstream issue 6): the parser is given one, and the
     // builder takes it back out of the scalar it lands in. A last line of only spaces or tabs is
     // the exception: usually a blank line, which adds nothing to a scalar where the given break
     // would add one to a clipped `|` or `>` that nothing can tell from the break of its last
     // line; the parser reads such a text as it is, and panics only where that line is content.
+    let add_break = !text.ends_with('\n');
     let last_line = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
-    let ends_blank = !last_line.is_empty() && last_line.bytes().all(|b| b == b' ' || b == b'\t');
-    let parsed = if text.ends_with('\n') {
-        parse(text, max_nodes, lines, false)
-    } else if ends_blank {
-        match parse(text, max_nodes, lines, false) {
-            Err(Stop::Panicked(_)) => parse(text, max_nodes, lines, true),
-            read => read,
+    if add_break && last_line.bytes().all(|b| b == b' ' || b == b'\t') {
+        if let Ok(read) = parse(text, max_nodes, lines, false) {
+            return read;
         }
-    } else {
-        parse(text, max_nodes, lines, true)
-    };
+    }
     // Its few other panics (a tag followed by `,` in a flow collection, upstream issue 7; a
     // `%`-escaped surrogate in a tag) are refusals too, never a crash.
-    parsed.map_err(|stop| match stop {
-        Stop::Refused(e) => e,
-        Stop::Panicked(offset) => ReadError {
-            line: line_at(text.as_bytes(), offset),
+    parse(text, max_nodes, lines, add_break).unwrap_or_else(|last| {
+        Err(ReadError {
+            line: line_at(text.as_bytes(), last),
             message: invalid("the YAML parser cannot read this text (a malformed tag?)"),
             limit: false,
-        },
+        })
     })
 }
 
-/// Why one pass of the parser stopped short of a value.
-enum Stop {
-    Refused(ReadError),
-    /// The parser panicked; the offset of the last event it gave.
-    Panicked(usize),
-}
-
-/// One pass of the parser over `text`, with a line break after it when `add_break` is set.
-fn parse(
-    text: &str,
-    max_nodes: u64,
-    lines: bool,
-    add_break: bool,
-) -> Result<(Value, Option<Positions>), Stop> {
+/// One pass of the parser over `text`, with a line break after it when `add_break` is set;
+/// `Err` if the parser panicked, with the offset of the last event it gave.
+fn parse(text: &str, max_nodes: u64, lines: bool, add_break: bool) -> Result<ReadResult, usize> {
     let end: &[u8] = if add_break { b"\n" } else { b"" };
     let mut parser = Parser::new();
     parser.set_encoding(Encoding::Utf8);
@@ -140,11 +119,13 @@ fn parse(
             Err((offset, message, limit)) => return Err(error(offset, message, limit)),
         }
     });
-    match parsed {
-        Ok(result) => result.map(|()| builder.finish()).map_err(Stop::Refused),
-        Err(_) => Err(Stop::Panicked(last)),
-    }
+    parsed
+        .map(|result| result.map(|()| builder.finish()))
+        .map_err(|_| last)
 }
+
+/// A value and its lines, or why the text does not read.
+pub type ReadResult = Result<(Value, Option<Positions>), ReadError>;
 
 thread_local! {
     /// Set while this thread runs the parser inside [`catch_parser_panic`].
