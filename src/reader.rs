@@ -440,6 +440,7 @@ impl Builder {
                 if block && self.added_break.is_some_and(|at| end > at) && value.ends_with('\n') {
                     value.pop();
                 }
+                let tag = c_string(tag);
                 self.count(offset, tag.as_deref())?;
                 let value = scalar_value(value, style == ScalarStyle::Plain, tag)
                     .map_err(|message| (offset, self.at_path(self.stack.len(), &message), false))?;
@@ -456,6 +457,7 @@ impl Builder {
             }
             EventData::SequenceStart { anchor, tag, .. }
             | EventData::MappingStart { anchor, tag, .. } => {
+                let tag = c_string(tag);
                 self.count(offset, tag.as_deref())?;
                 if self.stack.len() >= MAX_DEPTH {
                     return Err((offset, too_deep(), true));
@@ -620,6 +622,17 @@ fn duplicate_key(key: &Value) -> String {
     }
 }
 
+/// A tag as libyaml, and so yaml_serde, hands it on: as a C string, which a `%00` escape ends
+/// (`!a%00b` is `!a`). Found by fuzz run 20.
+fn c_string(tag: Option<String>) -> Option<String> {
+    tag.map(|mut tag| {
+        if let Some(nul) = tag.find('\0') {
+            tag.truncate(nul);
+        }
+        tag
+    })
+}
+
 /// A local tag (`!name`, and `!` alone) as yaml_serde names it in a `Value::Tagged`; `None`
 /// for any other tag (`!!str` and other `tag:yaml.org,2002:` tags), which does not tag.
 fn local_tag(tag: &str) -> Option<Tag> {
@@ -733,7 +746,7 @@ mod tests {
             |!!int 18446744073709551616|!!bool true|!!bool yes|!!float 1|!!float x|!!float 007\
             |!!float 0x10|!!float +1|!!float ++1|!!float .inf|!!float -.Inf|!!float .nan|!!float 1e3\
             |!!null ~|!!null x|!custom x|!custom 1|!custom '1'|! x|!<tag:x> 1|!!map {a: 1}\
-            |!t {a: 1}|!t [1]|&a !t x";
+            |!t {a: 1}|!t [1]|&a !t x|!%00 x|!a%00b x|!%00 [1]|!!int%00 1|!!str%00x 1";
         for scalar in scalars.split('|') {
             same_as_yaml_serde(&format!("k: {scalar}\nz: 1\n"));
         }
