@@ -88,7 +88,8 @@ pub fn reader_agrees(source: &Source) {
         ),
         (Err(_), Err(_)) => {}
         (Err(e), Ok(_)) => assert!(
-            e.limit,
+            e.limit
+                || (e.message.contains("cannot read this text") && tag_then_comma(&source.text)),
             "the reader refuses what yaml_serde reads: {}: {e:?}",
             source.name
         ),
@@ -99,6 +100,17 @@ pub fn reader_agrees(source: &Source) {
             source.name
         ),
     }
+}
+
+/// Whether some tag may run straight into a `,` (`[!x,]`), where libyaml-safer 0.3.0 panics
+/// (upstream issue 7) and the reader refuses the text, while libyaml reads it. Loose like
+/// [`anchor_defined_twice`]: a `!` in text can look the same.
+fn tag_then_comma(text: &str) -> bool {
+    text.match_indices('!').any(|(i, _)| {
+        let rest = &text[i..];
+        let end = rest.find(|c: char| c.is_whitespace() || c == ',');
+        end.is_some_and(|end| rest[end..].starts_with(','))
+    })
 }
 
 /// Whether some anchor name may be defined twice (`&name` twice; a `&` in text can look the
